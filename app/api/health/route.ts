@@ -1,0 +1,3 @@
+import { handleHealth } from "@/lib/server/health";
+
+export const GET = handleHealth;

@@ -1,0 +1,36 @@
+import type { Prisma } from "@/generated/prisma/client";
+
+/** Who is acting, for the audit log: "admin:<email>", "token:<name>" or "cli". */
+export interface Actor {
+  actor: string;
+  ip?: string | null;
+}
+
+export type AuditAction =
+  | "key.create"
+  | "key.update"
+  | "key.enable"
+  | "key.disable"
+  | "key.rotate"
+  | "key.delete"
+  | "token.create"
+  | "token.revoke"
+  | "admin.create"
+  | "admin.password";
+
+export function auditEntry(
+  who: Actor,
+  action: AuditAction,
+  target: { type: "key" | "token" | "admin"; id: string; name: string },
+  details?: Prisma.InputJsonValue,
+): Prisma.AuditLogCreateInput {
+  return {
+    actor: who.actor,
+    action,
+    targetType: target.type,
+    targetId: target.id,
+    targetName: target.name,
+    clientIp: who.ip ?? null,
+    details,
+  };
+}

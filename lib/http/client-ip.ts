@@ -1,0 +1,49 @@
+// The client's address. Route handlers cannot see the socket, and Next fills in
+// X-Forwarded-For only when the client did not send one, so a client could claim any
+// address. Our server (lib/server/start.ts) therefore overwrites PEER_HEADER with the
+// socket's address on every request, and X-Forwarded-For is believed only when that peer
+// is a trusted proxy (TRUSTED_PROXIES).
+import { isIP } from "node:net";
+import { getEnv } from "@/lib/config/env";
+import { compileAllowlist, normalizeIp, type IpMatcher } from "@/lib/keys/ip";
+
+export const PEER_HEADER = "x-akm-peer";
+
+const g = globalThis as unknown as { __akmPeerHeaderSet?: boolean; __akmTrustedProxies?: IpMatcher };
+
+/** Called by our server once it strips and sets PEER_HEADER on every request. */
+export function markPeerHeaderTrusted(): void {
+  g.__akmPeerHeaderSet = true;
+}
+
+function trustedProxies(): IpMatcher {
+  if (!g.__akmTrustedProxies) {
+    const rules = getEnv().TRUSTED_PROXIES;
+    g.__akmTrustedProxies = rules.length ? compileAllowlist(rules) : () => false;
+  }
+  return g.__akmTrustedProxies;
+}
+
+/** The client address, or null when it cannot be known (not served by our server). */
+export function clientIp(headers: Headers): string | null {
+  if (!g.__akmPeerHeaderSet) return null;
+  const peer = headers.get(PEER_HEADER);
+  if (!peer) return null;
+  const trusted = trustedProxies();
+  let address = normalizeIp(peer);
+  if (!trusted(address)) return address;
+  // Walk X-Forwarded-For from the nearest hop back, past every trusted proxy.
+  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = normalizeIp(hops[i]);
+    if (!isIP(hop)) break; // garbage from the client: keep the last address we can vouch for
+    address = hop;
+    if (!trusted(address)) return address;
+  }
+  return address;
+}
+
+/** For tests: forget the compiled proxy list after the environment changed. */
+export function resetClientIpForTests(): void {
+  g.__akmTrustedProxies = undefined;
+}

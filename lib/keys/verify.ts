@@ -1,0 +1,105 @@
+// The gateway's key check: format and checksum (no I/O), then hash → cache → database.
+// Refusal reasons are returned, not thrown: the gateway maps them to OpenAI errors and
+// security events in one place.
+import { getEnv } from "@/lib/config/env";
+import { getDb } from "@/lib/db/client";
+import { keyCache, toCachedKey, type CachedKey } from "./cache";
+import { parseSecret } from "./format";
+
+export type KeyRefusal = "missing" | "malformed" | "unknown" | "disabled" | "expired";
+
+export type KeyLookup = { ok: true; key: CachedKey } | { ok: false; reason: KeyRefusal; prefix?: string };
+
+const inflight = new Map<string, Promise<CachedKey | null>>();
+
+async function loadByHash(hash: string): Promise<CachedKey | null> {
+  const row = await getDb().apiKey.findUnique({
+    where: { hash },
+    select: {
+      id: true,
+      hash: true,
+      name: true,
+      prefix: true,
+      enabled: true,
+      status: true,
+      expiresAt: true,
+      dailyLimit: true,
+      rateLimit: true,
+      allowedIps: true,
+      allowedModels: true,
+      deletedAt: true,
+    },
+  });
+  return row ? toCachedKey(row) : null;
+}
+
+/** Resolves a bearer secret to an admissible key, or says why not. */
+export async function lookupKey(secret: string | null, now = Date.now()): Promise<KeyLookup> {
+  if (!secret) return { ok: false, reason: "missing" };
+  const parsed = parseSecret("apiKey", secret);
+  if (!parsed.ok) return { ok: false, reason: "malformed" };
+  startChangePoller();
+  let key = keyCache.get(parsed.hash);
+  if (key === undefined) {
+    let pending = inflight.get(parsed.hash);
+    if (!pending) {
+      // One query per hash however many requests arrive with it at once.
+      pending = loadByHash(parsed.hash).finally(() => inflight.delete(parsed.hash));
+      inflight.set(parsed.hash, pending);
+    }
+    key = await pending;
+    keyCache.set(parsed.hash, key);
+  }
+  if (!key) return { ok: false, reason: "unknown", prefix: parsed.prefix };
+  if (key.expiresAt <= now) return { ok: false, reason: "expired", prefix: key.prefix };
+  if (!key.enabled) return { ok: false, reason: "disabled", prefix: key.prefix };
+  return { ok: true, key };
+}
+
+export function isModelAllowed(key: CachedKey, model: string): boolean {
+  if (!key.allowedModels) return true;
+  if (key.allowedModels.has(model)) return true;
+  // "provider/model" and the bare model name mean the same model.
+  const slash = model.indexOf("/");
+  return slash > 0 && key.allowedModels.has(model.slice(slash + 1));
+}
+
+const POLL_MS = 500;
+const OVERLAP_MS = 5_000;
+const poller = globalThis as unknown as { __akmKeyPoller?: { timer: NodeJS.Timeout; since: Date | null } };
+
+// Other instances change keys only when they share a PostgreSQL server; the embedded
+// database has one process, which evicts what it changes itself.
+function startChangePoller(): void {
+  if (poller.__akmKeyPoller || getEnv().database !== "postgres") return;
+  const state: { timer: NodeJS.Timeout; since: Date | null } = { timer: undefined as unknown as NodeJS.Timeout, since: null };
+  let running = false;
+  state.timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    pollChangedKeys(state)
+      .catch((error) => console.warn(`[keys] change poll failed: ${(error as Error).message}`))
+      .finally(() => (running = false));
+  }, POLL_MS);
+  state.timer.unref();
+  poller.__akmKeyPoller = state;
+}
+
+async function pollChangedKeys(state: { since: Date | null }): Promise<void> {
+  const db = getDb();
+  const [{ now }] = await db.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
+  if (state.since) {
+    // The overlap covers transactions that committed after the previous poll with an earlier timestamp.
+    const from = new Date(state.since.getTime() - OVERLAP_MS);
+    const changed = await db.apiKey.findMany({ where: { updatedAt: { gt: from } }, select: { id: true } });
+    for (const { id } of changed) keyCache.evict(id);
+  } else {
+    keyCache.clear(); // anything cached before the first poll may predate a change
+  }
+  state.since = now;
+}
+
+export function stopChangePoller(): void {
+  if (poller.__akmKeyPoller) clearInterval(poller.__akmKeyPoller.timer);
+  poller.__akmKeyPoller = undefined;
+}

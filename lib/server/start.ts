@@ -1,0 +1,103 @@
+// The production server behind `npm start`: Next's request handler inside our own
+// node:http server, for three things `next start` cannot do —
+//  - build on first start (lib/server/build.ts);
+//  - tell route handlers the socket's address (PEER_HEADER), which Next hides;
+//  - on SIGTERM, stop accepting, let in-flight requests and streams finish, then run the
+//    shutdown hooks (flush usage records, close the database) before exiting.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import next from "next";
+import { ConfigError, getEnv, type Env } from "@/lib/config/env";
+import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
+import { ensureBuild } from "./build";
+import { runShutdownHooks } from "./lifecycle";
+
+const log = (line: string) => console.log(line);
+
+export function serverInfoFile(env: Env): string {
+  return join(env.dataDir, "server.json");
+}
+
+function localUrl(env: Env, port: number): string {
+  const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+export async function startServer(root: string, options: { build?: boolean } = {}): Promise<void> {
+  let env: Env;
+  try {
+    env = getEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (options.build !== false) ensureBuild(root, log);
+
+  const app = next({ dev: false, dir: root, hostname: env.HOST, port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  markPeerHeaderTrusted();
+
+  let inflight = 0;
+  let drained: (() => void) | null = null;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Overwrite whatever the client sent: only the socket knows who is calling.
+    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+    inflight++;
+    res.once("close", () => {
+      if (--inflight === 0) drained?.();
+    });
+    void handle(req, res);
+  });
+  // Longer than the usual proxy idle timeouts (Nginx 60 s), so the proxy closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  const url = localUrl(env, port);
+  // Next runs instrumentation (database open, migration check) on the first request; make
+  // that happen now, so "ready" means ready and the embedded database is locked at once.
+  const health = await fetch(`${url}/api/health`).catch((error: Error) => error);
+  if (health instanceof Error || !health.ok) {
+    console.error(`[server] health check failed: ${health instanceof Error ? health.message : `HTTP ${health.status}`}`);
+    process.exit(1);
+  }
+  if (env.database === "pglite") {
+    // Lets the CLI find this server: a second process cannot open the embedded database.
+    writeFileSync(serverInfoFile(env), JSON.stringify({ pid: process.pid, url }) + "\n", { mode: 0o600 });
+  }
+  log(`[server] ready on ${url} (database: ${env.database === "pglite" ? `embedded, ${env.databaseUrl.slice(7)}` : "PostgreSQL"}, limits: ${env.REDIS_URL ? "Redis" : "in memory"})`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log(`[server] ${signal}: no new connections; waiting for ${inflight} request(s) to finish`);
+    server.close();
+    server.closeIdleConnections();
+    if (inflight > 0) {
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, env.SHUTDOWN_TIMEOUT * 1000).unref());
+      await Promise.race([new Promise<void>((resolve) => (drained = resolve)), deadline]);
+      if (inflight > 0) {
+        log(`[server] ${inflight} request(s) still open after ${env.SHUTDOWN_TIMEOUT}s; closing them`);
+        server.closeAllConnections();
+      }
+    }
+    await app.close().catch(() => undefined);
+    await runShutdownHooks(log);
+    if (env.database === "pglite") rmSync(serverInfoFile(env), { force: true });
+    log("[server] stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}

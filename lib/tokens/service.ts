@@ -1,0 +1,92 @@
+// Management API tokens: bearer credentials for /api/admin, created by the CLI. Like API
+// keys, only the SHA-256 is stored and the secret is shown once.
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { auditEntry, type Actor } from "@/lib/audit/record";
+import { getDb } from "@/lib/db/client";
+import { notFound } from "@/lib/errors";
+import { generateSecret, parseSecret } from "@/lib/keys/format";
+import { parseInput } from "@/lib/validation";
+
+export interface TokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  local: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const tokenSelect = { id: true, name: true, prefix: true, local: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+
+function toView(row: { id: string; name: string; prefix: string; local: boolean; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): TokenView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    local: row.local,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export const createTokenInput = z.object({ name: z.string().trim().min(1, "must not be empty").max(100) }).strict();
+
+export async function createToken(raw: unknown, who: Actor): Promise<{ token: TokenView; secret: string }> {
+  const { name } = parseInput(createTokenInput, raw);
+  const { secret, prefix, hash } = generateSecret("managementToken");
+  const db = getDb();
+  const row = await db.managementToken.create({ data: { name, prefix, hash }, select: tokenSelect });
+  await db.auditLog.create({ data: auditEntry(who, "token.create", { type: "token", id: row.id, name }) });
+  return { token: toView(row), secret };
+}
+
+export async function listTokens(options: { includeRevoked?: boolean } = {}): Promise<TokenView[]> {
+  const rows = await getDb().managementToken.findMany({
+    where: { local: false, ...(options.includeRevoked ? {} : { revokedAt: null }) },
+    select: tokenSelect,
+    orderBy: { createdAt: "desc" },
+  });
+  return rows.map(toView);
+}
+
+export async function revokeToken(id: string, who: Actor): Promise<TokenView> {
+  const db = getDb();
+  const found = await db.managementToken.findFirst({ where: { id, local: false, revokedAt: null }, select: { id: true } });
+  if (!found) throw notFound(`token ${id}`);
+  const row = await db.managementToken.update({ where: { id }, data: { revokedAt: new Date() }, select: tokenSelect });
+  await db.auditLog.create({ data: auditEntry(who, "token.revoke", { type: "token", id, name: row.name }) });
+  return toView(row);
+}
+
+/** The token behind a bearer secret, or null for anything unusable. */
+export async function verifyToken(secret: string): Promise<{ id: string; name: string; local: boolean } | null> {
+  const parsed = parseSecret("managementToken", secret);
+  if (!parsed.ok) return null;
+  const db = getDb();
+  const row = await db.managementToken.findUnique({ where: { hash: parsed.hash }, select: { id: true, name: true, local: true, revokedAt: true } });
+  if (!row || row.revokedAt) return null;
+  // Not awaited: bookkeeping must not slow the call down.
+  db.managementToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  return { id: row.id, name: row.name, local: row.local };
+}
+
+export const LOCAL_TOKEN_FILE = "cli-token";
+
+/**
+ * Issues a fresh local credential for the CLI at every server start and keeps it in the
+ * data directory (mode 0600), replacing the previous one: whoever can read the data
+ * directory already owns the embedded database.
+ */
+export async function issueLocalToken(dataDir: string): Promise<void> {
+  const { secret, prefix, hash } = generateSecret("managementToken");
+  const db = getDb();
+  await db.managementToken.deleteMany({ where: { local: true } });
+  await db.managementToken.create({ data: { name: "local CLI", prefix, hash, local: true } });
+  const file = join(dataDir, LOCAL_TOKEN_FILE);
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
