@@ -25,8 +25,8 @@ const httpUrl = (fallback: string) =>
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  // Port the server listens on.
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  // Port the server listens on (0 picks a free one; tests use that).
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   // Interface to bind; 127.0.0.1 keeps the server private behind a local Nginx.
   HOST: z.string().min(1).default("0.0.0.0"),
   // Where the embedded database, the generated SECRET_KEY and the CLI's local credential live.

@@ -1,0 +1,94 @@
+// A real PostgreSQL server for one test file: initdb into a temp directory, started on a
+// free port, removed afterwards. Uses the newest /usr/lib/postgresql/<version>/bin.
+// PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { freePort, waitFor } from "./ports";
+
+function binDir(): string {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = versions.map((v) => join(root, v, "bin")).find((dir) => existsSync(join(dir, "postgres")));
+  if (!found) throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)");
+  return found;
+}
+
+const asRoot = process.getuid?.() === 0;
+
+function command(bin: string, args: string[]): [string, string[]] {
+  return asRoot ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
+}
+
+export interface PostgresServer {
+  /** postgresql:// URL of a database created for this server's user. */
+  url: string;
+  port: number;
+  /** Creates another empty database and returns its URL. */
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = binDir();
+  const dir = mkdtempSync(join(tmpdir(), "akm-pg-"));
+  chmodSync(dir, 0o777); // the postgres user writes here when we run as root
+  const data = join(dir, "data");
+  const [initdb, initArgs] = command(join(bin, "initdb"), ["-D", data, "-U", "akm", "--auth=trust", "--no-sync", "-E", "UTF8", "--no-locale"]);
+  const init = spawnSync(initdb, initArgs, { encoding: "utf8" });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+
+  const port = await freePort();
+  const [postgres, args] = command(join(bin, "postgres"), [
+    "-D", data, "-p", String(port), "-k", dir,
+    "-c", "listen_addresses=127.0.0.1",
+    // Durability is not under test here; speed is welcome.
+    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+    "-c", "max_connections=300",
+  ]);
+  const child: ChildProcess = spawn(postgres, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const adminUrl = `postgresql://akm@127.0.0.1:${port}/postgres`;
+  const query = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  try {
+    await waitFor("PostgreSQL to accept connections", async () => {
+      if (child.exitCode !== null) throw Object.assign(new Error(`postgres exited: ${stderr}`), { fatal: true });
+      await query("SELECT 1");
+    });
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  const createDatabase = async (name: string) => {
+    await query(`CREATE DATABASE "${name}"`);
+    return `postgresql://akm@127.0.0.1:${port}/${name}`;
+  };
+  const url = await createDatabase("akm_test");
+  return {
+    url,
+    port,
+    createDatabase,
+    stop: async () => {
+      if (child.exitCode === null) {
+        // Signal the postmaster itself: runuser does not pass signals on. SIGINT = fast shutdown.
+        const pid = Number.parseInt(readFileSync(join(data, "postmaster.pid"), "utf8"), 10);
+        process.kill(pid, "SIGINT");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
