@@ -1,0 +1,44 @@
+// System and security events (table `events`): refused keys, IPs and rate limits,
+// failed sign-ins, upstream failures. Writing one never fails or delays the caller.
+import type { Prisma } from "@/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
+
+export type EventCategory = "system" | "security";
+export type EventLevel = "info" | "warn" | "error";
+
+export interface EventInput {
+  category: EventCategory;
+  level: EventLevel;
+  /** Machine-readable kind: invalid_api_key, ip_not_allowed, rate_limited, signin_failed, upstream_error … */
+  type: string;
+  /** Human-readable, with no secret in it. */
+  message: string;
+  keyId?: string | null;
+  clientIp?: string | null;
+  requestId?: string | null;
+  details?: Prisma.InputJsonValue;
+  createdAt?: Date;
+}
+
+export function toEventRow(e: EventInput): Prisma.EventCreateManyInput {
+  return {
+    category: e.category,
+    level: e.level,
+    type: e.type,
+    message: e.message,
+    keyId: e.keyId ?? null,
+    clientIp: e.clientIp ?? null,
+    requestId: e.requestId ?? null,
+    details: e.details,
+    createdAt: e.createdAt,
+  };
+}
+
+/** Writes one event now. The gateway batches its own (lib/usage); this is for rarer ones. */
+export async function recordEvent(e: EventInput): Promise<void> {
+  try {
+    await getDb().event.create({ data: toEventRow(e) });
+  } catch (error) {
+    console.warn(`[events] could not record ${e.type}: ${(error as Error).message}`);
+  }
+}
