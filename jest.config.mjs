@@ -35,11 +35,13 @@ export default {
     await project("integration", {
       testMatch: ["<rootDir>/**/*.int.test.ts"],
       globalSetup: "<rootDir>/test/jest/global-build.ts",
+      setupFilesAfterEnv: ["<rootDir>/test/jest/long-timeout.ts"],
       testPathIgnorePatterns: ["/node_modules/", "/.next/"],
     }),
     await project("e2e", {
       testMatch: ["<rootDir>/e2e/**/*.e2e.test.ts"],
       globalSetup: "<rootDir>/test/jest/global-build.ts",
+      setupFilesAfterEnv: ["<rootDir>/test/jest/long-timeout.ts"],
       testPathIgnorePatterns: ["/node_modules/", "/.next/"],
     }),
   ],

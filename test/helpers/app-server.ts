@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { seedPgliteDir } from "./pglite-dir-template";
 import { waitFor } from "./ports";
 
 const ROOT = resolve(__dirname, "../..");
@@ -20,8 +21,16 @@ export interface AppServer {
   exited: Promise<number | null>;
 }
 
+/**
+ * Starts `node server.mjs`. Without DATA_DIR and DATABASE_URL the server gets a new data
+ * directory holding a copy of a migrated embedded database (fast to open).
+ */
 export async function startAppServer(env: Record<string, string | undefined> = {}): Promise<AppServer> {
-  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), "akm-app-"));
+  let dataDir = env.DATA_DIR;
+  if (!dataDir) {
+    dataDir = mkdtempSync(join(tmpdir(), "akm-app-"));
+    if (!env.DATABASE_URL) seedPgliteDir(dataDir);
+  }
   const child: ChildProcess = spawn(process.execPath, ["server.mjs", "--no-build"], {
     cwd: ROOT,
     env: {
