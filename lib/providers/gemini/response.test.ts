@@ -94,3 +94,9 @@ describe("Gemini response conversion", () => {
     });
   });
 });
+
+describe("Gemini response conversion of a malformed body", () => {
+  it("answers 502 in OpenAI's shape", () => {
+    expect(() => geminiAdapter.convertChatResponse([1, 2], ctx)).toThrow(expect.objectContaining({ mapped: expect.objectContaining({ status: 502 }) }));
+  });
+});
