@@ -272,6 +272,10 @@ describe("Anthropic request conversion", () => {
     expect(Object.keys(out).sort()).toEqual(["max_tokens", "messages", "model"]);
   });
 
+  it("refuses a conversation of system messages only", () => {
+    expect(refusal(() => convert({ messages: [{ role: "system", content: "x" }] })).mapped.body.error.param).toBe("messages");
+  });
+
   it("answers a malformed message with a 400 naming the field", () => {
     const error = refusal(() => convert({ messages: [{ role: "user" }] }));
     expect(error.mapped.status).toBe(400);

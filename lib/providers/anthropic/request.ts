@@ -68,6 +68,7 @@ export function convertChatRequest(request: ChatRequest, model: string, options:
   const chat = parseChatBody(request);
   refuseUnsupported(chat);
   const { system, messages } = convertMessages(chat.messages);
+  if (messages.length === 0) throw unsupportedValue("messages", "messages must include at least one user or assistant message.");
 
   const out: MessagesRequest = {
     model,

@@ -206,6 +206,10 @@ describe("Gemini request conversion", () => {
     }
   });
 
+  it("refuses a conversation of system messages only", () => {
+    expect(refusal(() => convert({ messages: [{ role: "developer", content: "x" }] })).mapped.body.error.param).toBe("messages");
+  });
+
   it("drops parameters without a Gemini field", () => {
     const out = convert({
       messages: [{ role: "user", content: "x" }],

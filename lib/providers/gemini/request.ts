@@ -63,6 +63,7 @@ export function convertChatRequest(request: ChatRequest): GenerateContentRequest
   const chat = parseChatBody(request);
   refuseUnsupported(chat);
   const { system, contents } = convertMessages(chat.messages);
+  if (contents.length === 0) throw unsupportedValue("messages", "messages must include at least one user or assistant message.");
 
   const out: GenerateContentRequest = { contents };
   if (system.length > 0) out.systemInstruction = { parts: system.map((text) => ({ text })) };
