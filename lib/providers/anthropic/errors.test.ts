@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { anthropicAdapter } from "./index";
+import { mapAnthropicStreamError } from "./errors";
+
+const recorded = JSON.parse(readFileSync(join(__dirname, "fixtures", "errors.json"), "utf8")) as { status: number; body: { error: { type: string; message: string } } }[];
+
+describe("Anthropic error mapping", () => {
+  it("maps each documented error to OpenAI's status and type", () => {
+    const table = recorded.map(({ status, body }) => {
+      const mapped = anthropicAdapter.mapError(status, body);
+      return [status, body.error.type, mapped.status, mapped.body.error.type, mapped.body.error.code];
+    });
+    expect(table).toEqual([
+      [400, "invalid_request_error", 400, "invalid_request_error", "invalid_request_error"],
+      [401, "authentication_error", 401, "authentication_error", "authentication_error"],
+      [402, "billing_error", 402, "billing_error", "billing_error"],
+      [403, "permission_error", 403, "permission_error", "permission_error"],
+      [404, "not_found_error", 404, "not_found_error", "not_found_error"],
+      [413, "request_too_large", 413, "invalid_request_error", "request_too_large"],
+      [429, "rate_limit_error", 429, "rate_limit_error", "rate_limit_error"],
+      [500, "api_error", 502, "server_error", "api_error"],
+      [504, "timeout_error", 504, "server_error", "timeout_error"],
+      [529, "overloaded_error", 503, "server_error", "overloaded_error"],
+    ]);
+  });
+
+  it("forwards the provider's message for request problems, in OpenAI's shape", () => {
+    expect(anthropicAdapter.mapError(400, recorded[0].body)).toEqual({
+      status: 400,
+      body: { error: { message: "Anthropic: max_tokens: Field required", type: "invalid_request_error", param: null, code: "invalid_request_error" } },
+    });
+  });
+
+  it("answers key problems with a fixed message that blames the gateway's configuration", () => {
+    const mapped = anthropicAdapter.mapError(401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key sk-ant-api03-abcdefghijklmnop" } });
+    expect(mapped.body.error.message).not.toMatch(/sk-ant|invalid x-api-key/);
+    expect(mapped.body.error.message).toMatch(/gateway/);
+  });
+
+  it("never lets anything shaped like a key through", () => {
+    const mapped = anthropicAdapter.mapError(400, {
+      type: "error",
+      error: { type: "invalid_request_error", message: "bad header x-api-key: sk-ant-api03-SECRETSECRETSECRET and Bearer abcdefghijklmnopqrstu" },
+    });
+    expect(mapped.body.error.message).not.toMatch(/SECRET|abcdefghijklmnopqrstu/);
+    expect(mapped.body.error.message).toMatch(/\[redacted\]/);
+  });
+
+  it("maps bodies that are not Anthropic's by HTTP status, without echoing them", () => {
+    const html = "<html><body>502 Bad Gateway from some proxy</body></html>";
+    expect(anthropicAdapter.mapError(502, html)).toMatchObject({ status: 502, body: { error: { type: "server_error", code: "http_502" } } });
+    expect(anthropicAdapter.mapError(502, html).body.error.message).not.toContain("proxy");
+    expect(anthropicAdapter.mapError(529, "")).toMatchObject({ status: 503, body: { error: { type: "server_error" } } });
+    expect(anthropicAdapter.mapError(429, '{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}')).toMatchObject({
+      status: 429,
+      body: { error: { type: "rate_limit_error", message: "Anthropic: slow down" } },
+    });
+    expect(anthropicAdapter.mapError(418, null)).toMatchObject({ status: 418, body: { error: { type: "invalid_request_error" } } });
+  });
+
+  it("maps errors that arrive inside a stream by their type", () => {
+    expect(mapAnthropicStreamError({ type: "api_error", message: "Internal server error" })).toMatchObject({ status: 502 });
+    expect(mapAnthropicStreamError({ type: "rate_limit_error", message: "x" })).toMatchObject({ status: 429 });
+    expect(mapAnthropicStreamError({})).toMatchObject({ status: 502, body: { error: { code: "api_error" } } });
+  });
+});

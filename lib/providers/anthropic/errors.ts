@@ -1,0 +1,76 @@
+// Anthropic error responses (and `error` stream events) → OpenAI's error shape.
+// @see https://platform.claude.com/docs/en/api/errors
+//
+// Status policy (shared with the Gemini adapter):
+// - client-side problems keep their meaning: 400, 401, 402, 403, 404, 413, 429;
+// - Anthropic's 529 overloaded_error becomes 503: 529 is not a standard status, and OpenAI
+//   clients already treat 503 as "temporarily unavailable, retry";
+// - Anthropic's own failures (500 api_error, anything 5xx we do not know) become 502: the
+//   client's request was fine, the upstream failed; 504 timeout_error stays 504.
+// 401/403 mean the gateway's provider key is wrong: the client gets a fixed message that
+// says so, never the provider's text (which could describe the key).
+import { openAIError, type MappedError } from "../types";
+import { isRecord, parseMaybeJson, redactSecrets } from "../provider-errors";
+
+interface Rule {
+  status: number;
+  type: string;
+}
+
+const BY_TYPE: Record<string, Rule> = {
+  invalid_request_error: { status: 400, type: "invalid_request_error" },
+  authentication_error: { status: 401, type: "authentication_error" },
+  billing_error: { status: 402, type: "billing_error" },
+  permission_error: { status: 403, type: "permission_error" },
+  not_found_error: { status: 404, type: "not_found_error" },
+  request_too_large: { status: 413, type: "invalid_request_error" },
+  rate_limit_error: { status: 429, type: "rate_limit_error" },
+  api_error: { status: 502, type: "server_error" },
+  timeout_error: { status: 504, type: "server_error" },
+  overloaded_error: { status: 503, type: "server_error" },
+};
+
+function ruleForStatus(status: number): Rule {
+  if (status === 529) return BY_TYPE.overloaded_error;
+  if (status === 504) return BY_TYPE.timeout_error;
+  if (status === 401) return BY_TYPE.authentication_error;
+  if (status === 402) return BY_TYPE.billing_error;
+  if (status === 403) return BY_TYPE.permission_error;
+  if (status === 404) return BY_TYPE.not_found_error;
+  if (status === 413) return BY_TYPE.request_too_large;
+  if (status === 429) return BY_TYPE.rate_limit_error;
+  if (status >= 400 && status < 500) return { status, type: "invalid_request_error" };
+  return BY_TYPE.api_error;
+}
+
+const FIXED_MESSAGES: Record<number, string> = {
+  401: "The Anthropic API rejected the gateway's provider key. The gateway's operator must fix its Anthropic configuration.",
+  403: "The gateway's Anthropic key is not allowed to use this resource.",
+};
+
+/** Maps an HTTP error response from Anthropic (parsed JSON or raw text). */
+export function mapAnthropicError(status: number, body: unknown): MappedError {
+  const parsed = parseMaybeJson(body);
+  const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
+  const providerType = typeof error?.type === "string" ? error.type : undefined;
+  const providerMessage = typeof error?.message === "string" ? error.message : undefined;
+  const rule = (providerType && BY_TYPE[providerType]) || ruleForStatus(status);
+  return build(rule, providerType ?? `http_${status}`, providerMessage, status);
+}
+
+/** Maps the payload of an `error` event received after the stream started (no HTTP status). */
+export function mapAnthropicStreamError(error: { type?: unknown; message?: unknown }): MappedError {
+  const providerType = typeof error.type === "string" ? error.type : "api_error";
+  const rule = BY_TYPE[providerType] ?? BY_TYPE.api_error;
+  return build(rule, providerType, typeof error.message === "string" ? error.message : undefined, undefined);
+}
+
+function build(rule: Rule, code: string, providerMessage: string | undefined, status: number | undefined): MappedError {
+  const fixed = FIXED_MESSAGES[rule.status];
+  const message =
+    fixed ??
+    (providerMessage
+      ? `Anthropic: ${redactSecrets(providerMessage)}`
+      : `Anthropic returned an error${status ? ` (HTTP ${status})` : ""} without a message.`);
+  return openAIError(rule.status, message, rule.type, code);
+}

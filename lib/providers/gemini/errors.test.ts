@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { geminiAdapter } from "./index";
+
+const recorded = JSON.parse(readFileSync(join(__dirname, "fixtures", "errors.json"), "utf8")) as { status: number; body: { error: { status: string; message: string } } }[];
+
+describe("Gemini error mapping", () => {
+  it("maps each documented google.rpc.Status to OpenAI's status and type", () => {
+    const table = recorded.map(({ status, body }) => {
+      const mapped = geminiAdapter.mapError(status, body);
+      return [status, body.error.status, mapped.status, mapped.body.error.type, mapped.body.error.code];
+    });
+    expect(table).toEqual([
+      [400, "INVALID_ARGUMENT", 401, "authentication_error", "API_KEY_INVALID"],
+      [403, "PERMISSION_DENIED", 401, "authentication_error", "PERMISSION_DENIED"],
+      [400, "INVALID_ARGUMENT", 400, "invalid_request_error", "INVALID_ARGUMENT"],
+      [400, "FAILED_PRECONDITION", 400, "invalid_request_error", "FAILED_PRECONDITION"],
+      [403, "PERMISSION_DENIED", 403, "permission_error", "PERMISSION_DENIED"],
+      [404, "NOT_FOUND", 404, "not_found_error", "NOT_FOUND"],
+      [429, "RESOURCE_EXHAUSTED", 429, "rate_limit_error", "RESOURCE_EXHAUSTED"],
+      [500, "INTERNAL", 502, "server_error", "INTERNAL"],
+      [503, "UNAVAILABLE", 503, "server_error", "UNAVAILABLE"],
+      [504, "DEADLINE_EXCEEDED", 504, "server_error", "DEADLINE_EXCEEDED"],
+    ]);
+  });
+
+  it("forwards request problems with Google's message", () => {
+    expect(geminiAdapter.mapError(400, recorded[2].body).body.error.message).toBe('Gemini: Invalid JSON payload received. Unknown name "foo": Cannot find field.');
+  });
+
+  it("answers key problems with a fixed message that blames the gateway's configuration", () => {
+    for (const index of [0, 1, 4]) {
+      const message = geminiAdapter.mapError(recorded[index].status, recorded[index].body).body.error.message;
+      expect(message).toMatch(/gateway/);
+      expect(message).not.toContain(recorded[index].body.error.message);
+    }
+  });
+
+  it("never lets anything shaped like a key through", () => {
+    const mapped = geminiAdapter.mapError(400, { error: { code: 400, status: "INVALID_ARGUMENT", message: "Bad URL ?key=AIzaSyA-1234567890abcdefghijklmnopqrstu" } });
+    expect(mapped.body.error.message).not.toMatch(/AIza|1234567890/);
+  });
+
+  it("reads array-wrapped and raw-text bodies, and maps by HTTP status when there is no Status", () => {
+    expect(geminiAdapter.mapError(429, JSON.stringify([recorded[6].body]))).toMatchObject({ status: 429, body: { error: { type: "rate_limit_error" } } });
+    expect(geminiAdapter.mapError(502, "<html>Bad Gateway</html>")).toMatchObject({ status: 502, body: { error: { type: "server_error", code: "http_502" } } });
+    expect(geminiAdapter.mapError(503, "")).toMatchObject({ status: 503 });
+    expect(geminiAdapter.mapError(402, { error: { code: 402, message: "Prepaid credits exhausted.", status: "RESOURCE_EXHAUSTED" } })).toMatchObject({
+      status: 402,
+      body: { error: { type: "billing_error" } },
+    });
+  });
+});

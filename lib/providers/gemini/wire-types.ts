@@ -1,0 +1,85 @@
+// The parts of the Gemini API's generateContent wire format this adapter writes and reads
+// (JSON names in lowerCamelCase, as the REST reference shows them).
+// @see https://ai.google.dev/api/generate-content
+// @see https://ai.google.dev/api/caching#Content
+
+export interface FunctionCall {
+  name: string;
+  args?: Record<string, unknown>;
+  /** Set by some models; a functionResponse must then carry the same id. */
+  id?: string;
+}
+
+export interface FunctionResponse {
+  name: string;
+  response: Record<string, unknown>;
+  id?: string;
+}
+
+export interface Part {
+  text?: string;
+  /** A thought summary part (only with includeThoughts), not answer text. */
+  thought?: boolean;
+  /** Opaque; Gemini 3 requires it back on the function-call parts of the history. */
+  thoughtSignature?: string;
+  inlineData?: { mimeType: string; data: string };
+  fileData?: { mimeType?: string; fileUri: string };
+  functionCall?: FunctionCall;
+  functionResponse?: FunctionResponse;
+}
+
+export interface Content {
+  role: "user" | "model";
+  parts: Part[];
+}
+
+export interface GenerationConfig {
+  temperature?: number;
+  topP?: number;
+  maxOutputTokens?: number;
+  stopSequences?: string[];
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  responseMimeType?: string;
+  responseJsonSchema?: Record<string, unknown>;
+}
+
+export interface GenerateContentRequest {
+  contents: Content[];
+  systemInstruction?: { parts: { text: string }[] };
+  tools?: { functionDeclarations: { name: string; description?: string; parametersJsonSchema?: Record<string, unknown> }[] }[];
+  toolConfig?: { functionCallingConfig: { mode: "AUTO" | "ANY" | "NONE"; allowedFunctionNames?: string[] } };
+  generationConfig?: GenerationConfig;
+}
+
+export interface UsageMetadata {
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  totalTokenCount?: number;
+  cachedContentTokenCount?: number;
+  thoughtsTokenCount?: number;
+  toolUsePromptTokenCount?: number;
+}
+
+export interface Candidate {
+  content?: { role?: string; parts?: Part[] };
+  finishReason?: string;
+  index?: number;
+}
+
+export interface GenerateContentResponse {
+  candidates?: Candidate[];
+  promptFeedback?: { blockReason?: string };
+  usageMetadata?: UsageMetadata;
+  modelVersion?: string;
+  responseId?: string;
+}
+
+/** google.rpc.Status, as Gemini sends it in error bodies and mid-stream errors. */
+export interface GoogleRpcStatus {
+  code?: number;
+  message?: string;
+  status?: string;
+  details?: { "@type"?: string; reason?: string; [field: string]: unknown }[];
+}
