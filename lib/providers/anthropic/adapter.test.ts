@@ -2,8 +2,8 @@
 // the adapter builds must pass the fake's checks of Anthropic's wire format, and every
 // answer must come back in OpenAI's shape.
 import { startFakeAnthropic, type FakeAnthropic } from "@/test/fakes/anthropic";
-import { callUpstream, listModels } from "../testing/call-upstream";
-import { accumulateWithOpenAI } from "../testing/replay";
+import { callUpstream, listModels } from "@/test/helpers/providers/call-upstream";
+import { accumulateWithOpenAI } from "@/test/helpers/providers/replay";
 import type { AdapterContext, ChatRequest } from "../types";
 import { anthropicAdapter, createAnthropicAdapter } from "./index";
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { AdapterContext, StreamConverter } from "../types";
-import { accumulateWithOpenAI, randomPieces, readFixtureBytes, replayStream, splitAt } from "../testing/replay";
+import { accumulateWithOpenAI, randomPieces, readFixtureBytes, replayStream, splitAt } from "@/test/helpers/providers/replay";
 import { anthropicAdapter } from "./index";
 
 const ctx: AdapterContext = { apiKey: "k", baseUrl: "http://x", model: "claude-sonnet-4-5", requestId: "r1", created: 1_700_000_000 };

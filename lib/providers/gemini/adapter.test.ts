@@ -2,8 +2,8 @@
 // adapter builds must pass the fake's checks of Gemini's wire format (including thought
 // signatures and call ids for gemini-3 models), and every answer must come back in OpenAI's shape.
 import { startFakeGemini, type FakeGemini } from "@/test/fakes/gemini";
-import { callUpstream, listModels } from "../testing/call-upstream";
-import { accumulateWithOpenAI } from "../testing/replay";
+import { callUpstream, listModels } from "@/test/helpers/providers/call-upstream";
+import { accumulateWithOpenAI } from "@/test/helpers/providers/replay";
 import type { AdapterContext, ChatRequest } from "../types";
 import { geminiAdapter } from "./index";
 import { decodeToolCallId } from "./tool-call-id";

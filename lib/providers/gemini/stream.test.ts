@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { AdapterContext, StreamConverter } from "../types";
-import { accumulateWithOpenAI, randomPieces, readFixtureBytes, replayStream, splitAt } from "../testing/replay";
+import { accumulateWithOpenAI, randomPieces, readFixtureBytes, replayStream, splitAt } from "@/test/helpers/providers/replay";
 import { geminiAdapter } from "./index";
 import { decodeToolCallId } from "./tool-call-id";
 

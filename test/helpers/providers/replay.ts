@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import { ChatCompletionStream } from "openai/lib/ChatCompletionStream";
 import type { ChatCompletion } from "openai/resources/chat/completions";
-import { SseParser } from "../sse";
-import type { MappedError, StreamConverter, Usage } from "../types";
+import { SseParser } from "@/lib/providers/sse";
+import type { MappedError, StreamConverter, Usage } from "@/lib/providers/types";
 
 export interface ReplayResult {
   chunks: unknown[];

@@ -1,8 +1,8 @@
 // Test support: drives an adapter against a (fake) upstream over real HTTP the way the
 // gateway will — build the call, send it with fetch, then convert the JSON answer, map the
 // error, or feed the SSE body through the stream converter as it arrives.
-import { SseParser } from "../sse";
-import { MappedErrorException, type AdapterContext, type ChatRequest, type MappedError, type ProviderAdapter, type Usage } from "../types";
+import { SseParser } from "@/lib/providers/sse";
+import { MappedErrorException, type AdapterContext, type ChatRequest, type MappedError, type ProviderAdapter, type Usage } from "@/lib/providers/types";
 
 export type UpstreamOutcome =
   | { kind: "refused"; mapped: MappedError }
