@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 const INPUTS = ["app", "lib", "components", "generated", "messages", "public"];
 const ROOT_FILES = ["next.config.ts", "proxy.ts", "instrumentation.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
 // Tests sit beside the code but are not part of the build.
-const IGNORED = /\.test\.(ts|tsx)$|__tests__|__fixtures__/;
+const IGNORED = /\.test\.(ts|tsx)$|__tests__|__fixtures__|[\\/]fixtures[\\/]|\.md$/;
 
 function* files(root: string, dir: string): Generator<string> {
   if (!existsSync(dir)) return;
