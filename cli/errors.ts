@@ -72,6 +72,11 @@ export function reportError(error: unknown, write: (line: string) => void): numb
     write(`error: ${error.message}`);
     return EXIT_FAILURE;
   }
+  // Prisma's "table does not exist": a PostgreSQL database nobody has migrated yet.
+  if ((error as { code?: string } | null)?.code === "P2021") {
+    write("error: the database has not been migrated yet: run `npm run db:migrate` first");
+    return EXIT_FAILURE;
+  }
   write(`error: ${(error as Error)?.message ?? String(error)}`);
   return EXIT_FAILURE;
 }
