@@ -38,7 +38,7 @@ export async function runGroup(group: string, commands: Command[], argv: string[
   await runCommand(command, rest, ctx);
 }
 
-export function groupHelp(group: string, commands: Command[]): string {
+function groupHelp(group: string, commands: Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `Usage: npm run cli -- ${group} <command> [options]`,

@@ -9,8 +9,15 @@ export function isInteractive(): boolean {
 
 export async function promptLine(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  // Without these, Ctrl-C or Ctrl-D would leave the question pending forever.
+  const stop = new AbortController();
+  rl.once("SIGINT", () => stop.abort());
+  rl.once("close", () => stop.abort());
   try {
-    return (await rl.question(question)).trim();
+    return (await rl.question(question, { signal: stop.signal })).trim();
+  } catch (error) {
+    if (stop.signal.aborted) throw new CliFailure("interrupted");
+    throw error;
   } finally {
     rl.close();
   }

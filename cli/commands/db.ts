@@ -37,6 +37,7 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<st
 }
 
 async function migratePglite(env: Env, dir: string, migrations: Migration[], note: (text: string) => void): Promise<string[]> {
+  if (dir === "memory://") throw new CliFailure("DATABASE_URL=pglite:memory:// is a new, empty database in every process: there is nothing to migrate");
   const holder = lockHolder(dir);
   if (holder !== null && holder !== process.pid) {
     const server = readServerInfo(env.dataDir);

@@ -122,7 +122,11 @@ const show: Command = {
   options: { ...jsonOption },
   help: `Usage: npm run cli -- keys show <id> [--json]
 
-Shows one key's settings (never its secret).`,
+Shows one key's settings (never its secret).
+
+Options:
+  --json                   print the key as JSON
+  -h, --help               show this help`,
   async run(args, ctx) {
     const key = await (await ctx.api()).getKey(idOf(args));
     if (booleanFlag(args, "json")) ctx.printJson(key);
@@ -181,7 +185,11 @@ function switchCommand(enabled: boolean): Command {
     options: { ...jsonOption },
     help: `Usage: npm run cli -- keys ${verb} <id> [--json]
 
-${enabled ? "Enables a key (an expired key stays refused until its expiry is extended)." : "Disables a key: the gateway refuses it at once; its settings are kept."}`,
+${enabled ? "Enables a key (an expired key stays refused until its expiry is extended)." : "Disables a key: the gateway refuses it at once; its settings are kept."}
+
+Options:
+  --json                   print the key as JSON
+  -h, --help               show this help`,
     async run(args, ctx) {
       const key = await (await ctx.api()).setKeyEnabled(idOf(args), enabled);
       if (booleanFlag(args, "json")) ctx.printJson(key);
@@ -198,7 +206,11 @@ const remove: Command = {
   help: `Usage: npm run cli -- keys delete <id> [--json]
 
 Deletes a key: the gateway refuses it at once and it leaves every list. This cannot be
-undone; its usage history is kept. To stop a key for a while, use \`keys disable\`.`,
+undone; its usage history is kept. To stop a key for a while, use \`keys disable\`.
+
+Options:
+  --json                   print {"id":…,"deleted":true}
+  -h, --help               show this help`,
   async run(args, ctx) {
     const id = idOf(args);
     await (await ctx.api()).deleteKey(id);
@@ -218,7 +230,8 @@ Issues a new secret for the same key record (settings and history stay) and prin
 once. The old secret is refused from now on.
 
 Options:
-  --json                   print {"id":…,"key":…}`,
+  --json                   print {"id":…,"key":…}
+  -h, --help               show this help`,
   async run(args, ctx) {
     const rotated = await (await ctx.api()).rotateKey(idOf(args));
     if (booleanFlag(args, "json")) ctx.printJson({ id: rotated.id, key: rotated.key });

@@ -57,7 +57,11 @@ const revoke: Command = {
   options: { ...jsonOption },
   help: `Usage: npm run cli -- tokens revoke <id> [--json]
 
-Revokes a management token: the API refuses it from now on.`,
+Revokes a management token: the API refuses it from now on (its record stays).
+
+Options:
+  --json                   print the revoked token as JSON
+  -h, --help               show this help`,
   async run(args, ctx) {
     const token = await (await ctx.api()).revokeToken(args.positionals[0]);
     if (booleanFlag(args, "json")) ctx.printJson(token);
