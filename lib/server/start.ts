@@ -6,18 +6,14 @@
 //    shutdown hooks (flush usage records, close the database) before exiting.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import next from "next";
 import { ConfigError, getEnv, type Env } from "@/lib/config/env";
 import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { ensureBuild } from "./build";
 import { runShutdownHooks } from "./lifecycle";
+import { serverInfoPath } from "./local-files";
 
 const log = (line: string) => console.log(line);
-
-export function serverInfoFile(env: Env): string {
-  return join(env.dataDir, "server.json");
-}
 
 function localUrl(env: Env, port: number): string {
   const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;
@@ -73,7 +69,7 @@ export async function startServer(root: string, options: { build?: boolean } = {
   }
   if (env.database === "pglite") {
     // Lets the CLI find this server: a second process cannot open the embedded database.
-    writeFileSync(serverInfoFile(env), JSON.stringify({ pid: process.pid, url }) + "\n", { mode: 0o600 });
+    writeFileSync(serverInfoPath(env.dataDir), JSON.stringify({ pid: process.pid, url }) + "\n", { mode: 0o600 });
   }
   log(`[server] ready on ${url} (database: ${env.database === "pglite" ? `embedded, ${env.databaseUrl.slice(7)}` : "PostgreSQL"}, limits: ${env.REDIS_URL ? "Redis" : "in memory"})`);
 
@@ -94,7 +90,7 @@ export async function startServer(root: string, options: { build?: boolean } = {
     }
     await app.close().catch(() => undefined);
     await runShutdownHooks(log);
-    if (env.database === "pglite") rmSync(serverInfoFile(env), { force: true });
+    if (env.database === "pglite") rmSync(serverInfoPath(env.dataDir), { force: true });
     log("[server] stopped");
     process.exit(0);
   };

@@ -1,12 +1,12 @@
 // Management API tokens: bearer credentials for /api/admin, created by the CLI. Like API
 // keys, only the SHA-256 is stored and the secret is shown once.
 import { chmodSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { z } from "zod";
 import { auditEntry, type Actor } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import { generateSecret, parseSecret } from "@/lib/keys/format";
+import { localTokenPath } from "@/lib/server/local-files";
 import { parseInput } from "@/lib/validation";
 
 export interface TokenView {
@@ -74,8 +74,6 @@ export async function verifyToken(secret: string): Promise<{ id: string; name: s
   return { id: row.id, name: row.name, local: row.local };
 }
 
-export const LOCAL_TOKEN_FILE = "cli-token";
-
 /**
  * Issues a fresh local credential for the CLI at every server start and keeps it in the
  * data directory (mode 0600), replacing the previous one: whoever can read the data
@@ -86,7 +84,7 @@ export async function issueLocalToken(dataDir: string): Promise<void> {
   const db = getDb();
   await db.managementToken.deleteMany({ where: { local: true } });
   await db.managementToken.create({ data: { name: "local CLI", prefix, hash, local: true } });
-  const file = join(dataDir, LOCAL_TOKEN_FILE);
+  const file = localTokenPath(dataDir);
   writeFileSync(file, secret + "\n", { mode: 0o600 });
   chmodSync(file, 0o600);
 }

@@ -52,7 +52,7 @@ export async function startAppServer(env: Record<string, string | undefined> = {
   const url = await waitFor(
     "the app server to be ready",
     () => {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+      if (child.exitCode !== null) throw Object.assign(new Error(`server exited with ${child.exitCode}:\n${output}`), { fatal: true });
       const match = /\[server\] ready on (http:\/\/\S+)/.exec(output);
       if (!match) throw new Error("not ready yet");
       return match[1];

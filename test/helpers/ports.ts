@@ -13,7 +13,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resolves when `check` stops throwing, polling a real condition; fails after `timeoutMs`. */
+/**
+ * Resolves when `check` stops throwing, polling a real condition; fails after `timeoutMs`,
+ * or at once when `check` throws an error marked `fatal` (the awaited process died).
+ */
 export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -21,6 +24,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
     try {
       return await check();
     } catch (error) {
+      if ((error as { fatal?: boolean } | null)?.fatal) throw error;
       lastError = error;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${(lastError as Error)?.message ?? lastError}`);

@@ -1,0 +1,63 @@
+// Who is calling the management API. Today: a management token as a bearer credential
+// (the CLI's local token included). The console's session is meant to join as a second
+// authenticator in `authenticators` below, without touching the routes.
+import { AppError } from "@/lib/errors";
+import { verifyToken } from "@/lib/tokens/service";
+
+export type Principal = {
+  kind: "token";
+  tokenId: string;
+  name: string;
+  /** The credential the server issued to the CLI in its own data directory. */
+  local: boolean;
+  /** For the audit log: "cli" for the local token, "token:<name>" otherwise. */
+  actor: string;
+};
+
+/** A 401; `credentialSent` tells the client whether it sent something that was refused. */
+export class AuthFailure extends AppError {
+  constructor(
+    message: string,
+    readonly credentialSent: boolean,
+  ) {
+    super("unauthorized", message);
+  }
+}
+
+/** Finds and checks one kind of credential; null when the request does not carry that kind. */
+type Authenticator = (request: Request) => Promise<Principal | null>;
+
+const BEARER = /^Bearer +(\S+) *$/i;
+
+const bearerToken: Authenticator = async (request) => {
+  const header = request.headers.get("authorization");
+  if (header === null) return null;
+  const match = BEARER.exec(header);
+  if (!match) throw new AuthFailure("the Authorization header must be `Bearer <management token>`", true);
+  const token = await verifyToken(match[1]);
+  if (!token) throw new AuthFailure("invalid or revoked management token", true);
+  return { kind: "token", tokenId: token.id, name: token.name, local: token.local, actor: token.local ? "cli" : `token:${token.name}` };
+};
+
+// Tried in order; the first one whose credential is present decides, so a bad bearer
+// token is refused even if a session would have been accepted. A cookie-based session
+// added here must also check the Origin header: browsers send cookies cross-site.
+const authenticators: Authenticator[] = [bearerToken];
+
+export async function authenticate(request: Request): Promise<Principal> {
+  for (const authenticator of authenticators) {
+    const principal = await authenticator(request);
+    if (principal) return principal;
+  }
+  throw new AuthFailure("missing credentials: send `Authorization: Bearer <management token>` (create one with `npm run cli -- tokens create --name <name>`)", false);
+}
+
+/**
+ * Admin accounts can be created (and their passwords reset) only with the local
+ * credential: an automation token that leaked must not be able to take over the console.
+ */
+export function assertMayManageAdmins(principal: Principal): void {
+  if (!principal.local) {
+    throw new AppError("forbidden", "admin accounts can only be managed from the server's own machine (`npm run create-admin`)");
+  }
+}
