@@ -1,0 +1,411 @@
+// Read side of the request log for the console: every aggregation is one SQL statement,
+// filtered on created_at first (indexed), so the page data stays fast on a large log
+// (bench/stats.ts measures it). Times are bucketed on the admin's wall clock
+// (AT TIME ZONE), so a "day" bar is the admin's day.
+import "server-only";
+import { Prisma } from "@/generated/prisma/client";
+import { LATENCY_EDGES_MS, statusClass, type StatusClass } from "@/lib/console/stats-shared";
+import type { Bucket } from "@/lib/console/time";
+import { redactSecrets } from "@/lib/console/redact";
+import { getDb } from "@/lib/db/client";
+
+export interface UsageFilter {
+  from: Date;
+  to: Date;
+  /** IANA zone the buckets follow. */
+  timeZone: string;
+  provider?: string;
+  keyId?: string;
+  model?: string;
+}
+
+const IS_ERROR = Prisma.sql`(status >= 400 AND status NOT IN (401, 403, 429))`;
+
+function whereOf(f: UsageFilter): Prisma.Sql {
+  const parts = [Prisma.sql`created_at >= ${f.from}`, Prisma.sql`created_at < ${f.to}`];
+  if (f.provider) parts.push(Prisma.sql`provider = ${f.provider}`);
+  if (f.keyId) parts.push(Prisma.sql`key_id = ${f.keyId}`);
+  if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
+  return Prisma.join(parts, " AND ");
+}
+
+/** `local` truncated to the start of its bucket; `local` is a timestamp without time zone. */
+function bucketStart(local: Prisma.Sql, bucket: Bucket): Prisma.Sql {
+  switch (bucket) {
+    case "1 minute":
+      return Prisma.sql`date_trunc('minute', ${local})`;
+    case "5 minutes":
+      return Prisma.sql`(date_trunc('hour', ${local}) + floor(date_part('minute', ${local}) / 5) * interval '5 minutes')`;
+    case "15 minutes":
+      return Prisma.sql`(date_trunc('hour', ${local}) + floor(date_part('minute', ${local}) / 15) * interval '15 minutes')`;
+    case "1 hour":
+      return Prisma.sql`date_trunc('hour', ${local})`;
+    case "1 day":
+      return Prisma.sql`date_trunc('day', ${local})`;
+    case "1 week":
+      return Prisma.sql`date_trunc('week', ${local})`;
+  }
+}
+
+export interface UsageSummary {
+  requests: number;
+  success: number;
+  refused: number;
+  rateLimited: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Share of requests that succeeded; null without requests. */
+  successRate: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+export interface UsageOverview extends UsageSummary {
+  /** Requests per latency bar; index i counts latencies below LATENCY_EDGES_MS[i] (the last: the rest). */
+  latencyHistogram: number[];
+}
+
+// One FILTER count per histogram bar, so the histogram costs no second scan.
+const HISTOGRAM = Prisma.raw(
+  `ARRAY[${[0, ...LATENCY_EDGES_MS]
+    .map((low, i) => {
+      const high = LATENCY_EDGES_MS[i];
+      return `count(*) FILTER (WHERE latency_ms >= ${low}${high === undefined ? "" : ` AND latency_ms < ${high}`})::int`;
+    })
+    .join(", ")}]`,
+);
+
+/** Totals, percentiles and the latency histogram in one scan. */
+export async function getUsageOverview(f: UsageFilter): Promise<UsageOverview> {
+  const rows = await getDb().$queryRaw<(Parameters<typeof summaryOf>[0] & { histogram: number[] | null })[]>`
+    SELECT count(*)::int AS requests,
+           count(*) FILTER (WHERE status < 400)::int AS success,
+           count(*) FILTER (WHERE status IN (401, 403))::int AS refused,
+           count(*) FILTER (WHERE status = 429)::int AS rate_limited,
+           count(*) FILTER (WHERE ${IS_ERROR})::int AS errors,
+           coalesce(sum(prompt_tokens), 0)::float8 AS prompt_tokens,
+           coalesce(sum(completion_tokens), 0)::float8 AS completion_tokens,
+           percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) AS latency,
+           ${HISTOGRAM} AS histogram
+    FROM request_logs
+    WHERE ${whereOf(f)}`;
+  const r = rows[0];
+  return { ...summaryOf(r), latencyHistogram: (r.histogram ?? []).map(Number) };
+}
+
+function summaryOf(r: {
+  requests: number;
+  success: number;
+  refused: number;
+  rate_limited: number;
+  errors: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  latency: number[] | null;
+}): UsageSummary {
+  const requests = Number(r.requests);
+  return {
+    requests,
+    success: Number(r.success),
+    refused: Number(r.refused),
+    rateLimited: Number(r.rate_limited),
+    errors: Number(r.errors),
+    promptTokens: Number(r.prompt_tokens),
+    completionTokens: Number(r.completion_tokens),
+    successRate: requests ? Number(r.success) / requests : null,
+    p50Ms: r.latency?.[0] ?? null,
+    p95Ms: r.latency?.[1] ?? null,
+  };
+}
+
+/** Totals and percentiles without the histogram (the dashboard's tiles). */
+export async function getUsageSummary(f: UsageFilter): Promise<UsageSummary> {
+  const rows = await getDb().$queryRaw<Parameters<typeof summaryOf>[0][]>`
+    SELECT count(*)::int AS requests,
+           count(*) FILTER (WHERE status < 400)::int AS success,
+           count(*) FILTER (WHERE status IN (401, 403))::int AS refused,
+           count(*) FILTER (WHERE status = 429)::int AS rate_limited,
+           count(*) FILTER (WHERE ${IS_ERROR})::int AS errors,
+           coalesce(sum(prompt_tokens), 0)::float8 AS prompt_tokens,
+           coalesce(sum(completion_tokens), 0)::float8 AS completion_tokens,
+           percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) AS latency
+    FROM request_logs
+    WHERE ${whereOf(f)}`;
+  return summaryOf(rows[0]);
+}
+
+export interface UsageSeriesRow {
+  /** ISO start of the bucket. */
+  bucket: string;
+  /** null for requests refused before a provider was chosen. */
+  provider: string | null;
+  requests: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+export interface UsageSeries {
+  bucket: Bucket;
+  /** Every bucket start in the range, also the empty ones, oldest first. */
+  buckets: string[];
+  rows: UsageSeriesRow[];
+}
+
+/** Requests, tokens and latency per time bucket and provider. */
+export async function getUsageSeries(f: UsageFilter, bucket: Bucket): Promise<UsageSeries> {
+  const tz = f.timeZone;
+  const local = Prisma.sql`(created_at AT TIME ZONE ${tz})`;
+  const db = getDb();
+  const [rows, buckets] = await Promise.all([
+    db.$queryRaw<
+      {
+        bucket: Date;
+        provider: string | null;
+        requests: number;
+        errors: number;
+        prompt_tokens: number;
+        completion_tokens: number;
+        latency: number[] | null;
+      }[]
+    >`
+      SELECT (${bucketStart(local, bucket)}) AT TIME ZONE ${tz} AS bucket,
+             provider,
+             count(*)::int AS requests,
+             count(*) FILTER (WHERE ${IS_ERROR})::int AS errors,
+             coalesce(sum(prompt_tokens), 0)::float8 AS prompt_tokens,
+             coalesce(sum(completion_tokens), 0)::float8 AS completion_tokens,
+             percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) AS latency
+      FROM request_logs
+      WHERE ${whereOf(f)}
+      GROUP BY 1, 2
+      ORDER BY 1, 2 NULLS LAST`,
+    db.$queryRaw<{ bucket: Date }[]>`
+      SELECT g AT TIME ZONE ${tz} AS bucket
+      FROM generate_series(
+        ${bucketStart(Prisma.sql`(${f.from}::timestamptz AT TIME ZONE ${tz})`, bucket)},
+        (${f.to}::timestamptz - interval '1 millisecond') AT TIME ZONE ${tz},
+        ${bucket}::interval) AS g`,
+  ]);
+  return {
+    bucket,
+    buckets: buckets.map((b) => b.bucket.toISOString()),
+    rows: rows.map((r) => ({
+      bucket: r.bucket.toISOString(),
+      provider: r.provider,
+      requests: Number(r.requests),
+      errors: Number(r.errors),
+      promptTokens: Number(r.prompt_tokens),
+      completionTokens: Number(r.completion_tokens),
+      p50Ms: r.latency?.[0] ?? null,
+      p95Ms: r.latency?.[1] ?? null,
+    })),
+  };
+}
+
+export interface StatusCount {
+  status: number;
+  statusClass: StatusClass;
+  requests: number;
+}
+
+export async function getStatusBreakdown(f: UsageFilter): Promise<StatusCount[]> {
+  const rows = await getDb().$queryRaw<{ status: number; requests: number }[]>`
+    SELECT status, count(*)::int AS requests FROM request_logs WHERE ${whereOf(f)} GROUP BY status ORDER BY status`;
+  return rows.map((r) => ({ status: r.status, statusClass: statusClass(r.status), requests: Number(r.requests) }));
+}
+
+export interface TopKey {
+  keyId: string;
+  name: string;
+  prefix: string;
+  deleted: boolean;
+  requests: number;
+  errors: number;
+  tokens: number;
+}
+
+export async function getTopKeys(f: UsageFilter, limit = 5): Promise<TopKey[]> {
+  const rows = await getDb().$queryRaw<
+    { key_id: string; name: string; prefix: string; deleted: boolean; requests: number; errors: number; tokens: number }[]
+  >`
+    WITH top AS (
+      SELECT key_id, count(*)::int AS requests, count(*) FILTER (WHERE ${IS_ERROR})::int AS errors,
+             coalesce(sum(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0)), 0)::float8 AS tokens
+      FROM request_logs
+      WHERE ${whereOf(f)} AND key_id IS NOT NULL
+      GROUP BY key_id
+      ORDER BY requests DESC, key_id
+      LIMIT ${limit}
+    )
+    SELECT top.key_id, k.name, k.prefix, k.deleted_at IS NOT NULL AS deleted, top.requests, top.errors, top.tokens
+    FROM top JOIN api_keys k ON k.id = top.key_id
+    ORDER BY top.requests DESC, top.key_id`;
+  return rows.map((r) => ({
+    keyId: r.key_id,
+    name: r.name,
+    prefix: r.prefix,
+    deleted: r.deleted,
+    requests: Number(r.requests),
+    errors: Number(r.errors),
+    tokens: Number(r.tokens),
+  }));
+}
+
+export interface TopModel {
+  model: string;
+  provider: string | null;
+  requests: number;
+  tokens: number;
+}
+
+export async function getTopModels(f: UsageFilter, limit = 5): Promise<TopModel[]> {
+  const rows = await getDb().$queryRaw<{ model: string; provider: string | null; requests: number; tokens: number }[]>`
+    SELECT model, max(provider) AS provider, count(*)::int AS requests,
+           coalesce(sum(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0)), 0)::float8 AS tokens
+    FROM request_logs
+    WHERE ${whereOf(f)} AND model IS NOT NULL
+    GROUP BY model
+    ORDER BY requests DESC, model
+    LIMIT ${limit}`;
+  return rows.map((r) => ({ model: r.model, provider: r.provider, requests: Number(r.requests), tokens: Number(r.tokens) }));
+}
+
+/** Providers and models seen in a range, for the filter menus. */
+export async function getUsageFilterOptions(f: Pick<UsageFilter, "from" | "to">): Promise<{ providers: string[]; models: string[] }> {
+  const range = Prisma.sql`created_at >= ${f.from} AND created_at < ${f.to}`;
+  const [providers, models] = await Promise.all([
+    getDb().$queryRaw<{ provider: string }[]>`
+      SELECT DISTINCT provider FROM request_logs WHERE ${range} AND provider IS NOT NULL ORDER BY provider LIMIT 50`,
+    getDb().$queryRaw<{ model: string }[]>`
+      SELECT model FROM request_logs WHERE ${range} AND model IS NOT NULL GROUP BY model ORDER BY count(*) DESC, model LIMIT 100`,
+  ]);
+  return { providers: providers.map((p) => p.provider), models: models.map((m) => m.model).sort() };
+}
+
+// ---- one key ---------------------------------------------------------------------------
+
+export interface KeyDay {
+  /** YYYY-MM-DD (UTC, the quota's day). */
+  day: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Per-day usage of a key from key_daily_usage (the quota's own counters), last `days` UTC days, zeros filled in. */
+export async function getKeyDailyUsage(keyId: string, days: number, now = new Date()): Promise<KeyDay[]> {
+  const rows = await getDb().$queryRaw<{ day: Date; requests: number; prompt_tokens: number; completion_tokens: number }[]>`
+    SELECT g::date AS day,
+           coalesce(u.requests, 0)::int AS requests,
+           coalesce(u.prompt_tokens, 0)::float8 AS prompt_tokens,
+           coalesce(u.completion_tokens, 0)::float8 AS completion_tokens
+    FROM generate_series((${now}::timestamptz AT TIME ZONE 'UTC')::date - ${days - 1}::int,
+                         (${now}::timestamptz AT TIME ZONE 'UTC')::date, interval '1 day') AS g
+    LEFT JOIN key_daily_usage u ON u.key_id = ${keyId} AND u.day = g::date
+    ORDER BY 1`;
+  return rows.map((r) => ({
+    day: r.day.toISOString().slice(0, 10),
+    requests: Number(r.requests),
+    promptTokens: Number(r.prompt_tokens),
+    completionTokens: Number(r.completion_tokens),
+  }));
+}
+
+export interface RequestLogView {
+  id: string;
+  createdAt: string;
+  requestId: string;
+  keyId: string | null;
+  keyName: string | null;
+  method: string;
+  path: string;
+  model: string | null;
+  provider: string | null;
+  status: number;
+  errorCode: string | null;
+  /** Redacted. */
+  errorMessage: string | null;
+  latencyMs: number;
+  ttfbMs: number | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  cachedTokens: number | null;
+  clientIp: string | null;
+  stream: boolean;
+}
+
+const requestLogSelect = {
+  id: true,
+  createdAt: true,
+  requestId: true,
+  keyId: true,
+  method: true,
+  path: true,
+  model: true,
+  provider: true,
+  status: true,
+  errorCode: true,
+  errorMessage: true,
+  latencyMs: true,
+  ttfbMs: true,
+  promptTokens: true,
+  completionTokens: true,
+  cachedTokens: true,
+  clientIp: true,
+  stream: true,
+  key: { select: { name: true } },
+} satisfies Prisma.RequestLogSelect;
+
+function toRequestLogView(row: Prisma.RequestLogGetPayload<{ select: typeof requestLogSelect }>): RequestLogView {
+  const { key, id, createdAt, errorMessage, ...rest } = row;
+  return { ...rest, id: id.toString(), createdAt: createdAt.toISOString(), errorMessage: redactSecrets(errorMessage), keyName: key?.name ?? null };
+}
+
+export async function listRecentRequests(keyId: string, limit = 20): Promise<RequestLogView[]> {
+  const rows = await getDb().requestLog.findMany({
+    where: { keyId },
+    select: requestLogSelect,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit,
+  });
+  return rows.map(toRequestLogView);
+}
+
+export async function getRequestLog(id: bigint): Promise<RequestLogView | null> {
+  const row = await getDb().requestLog.findUnique({ where: { id }, select: requestLogSelect });
+  return row ? toRequestLogView(row) : null;
+}
+
+export interface RequestErrorFilter {
+  from: Date;
+  to: Date;
+  level?: "warn" | "error";
+  keyId?: string;
+  text?: string;
+}
+
+/** Failed requests (status ≥ 400), newest first; 5xx count as errors, 4xx as warnings. */
+export async function listRequestErrors(f: RequestErrorFilter, take: number): Promise<RequestLogView[]> {
+  const where: Prisma.RequestLogWhereInput = {
+    createdAt: { gte: f.from, lt: f.to },
+    status: f.level === "error" ? { gte: 500 } : f.level === "warn" ? { gte: 400, lt: 500 } : { gte: 400 },
+    ...(f.keyId ? { keyId: f.keyId } : {}),
+    ...(f.text
+      ? {
+          OR: [
+            { errorMessage: { contains: f.text, mode: "insensitive" } },
+            { errorCode: { contains: f.text, mode: "insensitive" } },
+            { model: { contains: f.text, mode: "insensitive" } },
+            { requestId: f.text },
+            { clientIp: f.text },
+          ],
+        }
+      : {}),
+  };
+  const rows = await getDb().requestLog.findMany({ where, select: requestLogSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take });
+  return rows.map(toRequestLogView);
+}
