@@ -22,7 +22,7 @@ export class SigninRefused extends Error {
 export async function authorizeSignIn(raw: unknown, ip: string | null, guard: SigninGuard = getSigninGuard()): Promise<AdminView> {
   const parsed = credentials.safeParse(raw ?? {});
   const { email, password } = parsed.success ? parsed.data : { email: "", password: "" };
-  const normalized = adminEmail.safeParse(email);
+  const normalized = adminEmail.safeParse(email.trim());
   // Anything typed into the e-mail field that is not an address may be a password: never record it.
   const account = normalized.success ? normalized.data : "(not an e-mail address)";
   const address = ip ?? "unknown";
