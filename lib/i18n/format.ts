@@ -30,7 +30,7 @@ export function createFormatter(locale: Locale, timeZone: string): Formatter {
     number: (value) => integer.format(value),
     compact: (value) => compact.format(value),
     percent: (ratio) => (ratio === null || !Number.isFinite(ratio) ? dash : percent.format(ratio)),
-    ms: (value) => (value === null || !Number.isFinite(value) ? dash : value >= 10_000 ? seconds.format(value / 1000) : millis.format(value)),
+    ms: (value) => (value === null || !Number.isFinite(value) ? dash : value >= 1000 ? seconds.format(value / 1000) : millis.format(value)),
     dateTime: (value) => (value ? dateTime.format(toDate(value)) : dash),
     date: (value) => (value ? date.format(toDate(value)) : dash),
     time: (value) => (value ? time.format(toDate(value)) : dash),
