@@ -68,6 +68,3 @@ function FieldNotes({ id, hint, error }: { id: string; hint?: string; error?: st
     </>
   );
 }
-
-export const selectClass =
-  "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500";

@@ -2,7 +2,7 @@
 // Range preset menu; the custom start and end appear when "Custom" is picked.
 import { useId, useState } from "react";
 import { useI18n } from "@/components/i18n/i18n-provider";
-import { selectClass } from "@/components/ui/field";
+import { selectClass } from "@/components/ui/styles";
 import { RANGE_PRESETS } from "@/lib/console/time";
 
 export function RangeFields({ range, from, to, problem }: { range: string; from: string; to: string; problem?: string }) {

@@ -3,7 +3,7 @@ import { CreateKeyDialog } from "@/components/keys/create-key-dialog";
 import { KeyTable } from "@/components/keys/key-table";
 import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/card";
-import { selectClass } from "@/components/ui/field";
+import { selectClass } from "@/components/ui/styles";
 import { Pagination } from "@/components/ui/pagination";
 import { requireAdmin } from "@/lib/auth/session";
 import { getEnv } from "@/lib/config/env";

@@ -2,7 +2,7 @@ import Form from "next/form";
 import { LogTable } from "@/components/logs/log-table";
 import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/card";
-import { selectClass } from "@/components/ui/field";
+import { selectClass } from "@/components/ui/styles";
 import { Pagination } from "@/components/ui/pagination";
 import { RangeFields } from "@/components/usage/range-fields";
 import { requireAdmin } from "@/lib/auth/session";

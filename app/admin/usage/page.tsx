@@ -4,7 +4,7 @@ import { AreaChart, BarChart, DoughnutChart, StackedBarChart } from "@/component
 import { SummaryTiles } from "@/components/dashboard/summary-tiles";
 import { buttonClass } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
-import { selectClass } from "@/components/ui/field";
+import { selectClass } from "@/components/ui/styles";
 import { RangeFields } from "@/components/usage/range-fields";
 import { UsageTable } from "@/components/usage/usage-table";
 import { requireAdmin } from "@/lib/auth/session";
