@@ -177,7 +177,7 @@ describe("admin console in Chromium", () => {
     const csv = await page.request.get(`${server.url}/api/console/usage/export?range=7d&provider=anthropic`);
     expect(csv.status()).toBe(200);
     const lines = (await csv.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("bucket_start,provider,requests,errors,prompt_tokens,completion_tokens,latency_p50_ms,latency_p95_ms");
+    expect(lines[0]).toBe("bucket_start,provider,requests,errors,prompt_tokens,completion_tokens,latency_avg_ms");
     expect(lines.length).toBe(providers.length + 1);
   });
 

@@ -10,8 +10,7 @@ const row = (bucket: string, provider: string | null, requests: number, tokens =
   errors: 0,
   promptTokens: tokens,
   completionTokens: tokens * 2,
-  p50Ms: 100,
-  p95Ms: 200,
+  avgLatencyMs: 150,
 });
 
 const SERIES: UsageSeries = {

@@ -13,7 +13,7 @@ export function LogTable({ entries, t, fmt, filtered }: { entries: LogEntry[]; t
     return <EmptyState title={t("logs.empty")}>{filtered ? t("logs.emptyFiltered") : t("logs.emptyHint")}</EmptyState>;
   }
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{t("logs.tableCaption")}</caption>
         <thead className="bg-slate-50 text-left text-xs font-medium text-slate-500">

@@ -18,7 +18,7 @@ export function StatTile({ label, value, hint }: { label: string; value: string;
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs">
       <dt className="truncate text-xs font-medium text-slate-500">{label}</dt>
-      <dd className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{value}</dd>
+      <dd className="mt-1 whitespace-nowrap text-xl font-semibold tabular-nums text-slate-900">{value}</dd>
       {hint ? <dd className="mt-0.5 text-xs text-slate-500">{hint}</dd> : null}
     </div>
   );

@@ -16,7 +16,7 @@ export function StatusBadge({ status }: { status: number }) {
 export function RequestTable({ rows, t, fmt }: { rows: RequestLogView[]; t: Translate; fmt: Formatter }) {
   if (rows.length === 0) return <EmptyState title={t("keyDetail.noRequests")} />;
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="text-left text-xs text-slate-500">
           <tr>

@@ -8,7 +8,7 @@ export function UsageTable({ series, t, fmt, noProviderLabel }: { series: UsageS
   if (series.rows.length === 0) return <EmptyState title={t("common.noDataInRange")}>{t("usage.emptyHint")}</EmptyState>;
   const rows = [...series.rows].reverse();
   return (
-    <div className="max-h-[28rem] overflow-auto">
+    <div className="relative max-h-[28rem] overflow-auto">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{t("usage.tableCaption")}</caption>
         <thead className="sticky top-0 bg-white text-left text-xs text-slate-500">
@@ -19,8 +19,7 @@ export function UsageTable({ series, t, fmt, noProviderLabel }: { series: UsageS
             <th scope="col" className="px-2 py-2 text-right font-medium">{t("stats.errors")}</th>
             <th scope="col" className="px-2 py-2 text-right font-medium">{t("usage.promptTokens")}</th>
             <th scope="col" className="px-2 py-2 text-right font-medium">{t("usage.completionTokens")}</th>
-            <th scope="col" className="px-2 py-2 text-right font-medium">{t("stats.p50")}</th>
-            <th scope="col" className="px-2 py-2 text-right font-medium">{t("stats.p95")}</th>
+            <th scope="col" className="px-2 py-2 text-right font-medium">{t("usage.avgLatency")}</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -32,8 +31,7 @@ export function UsageTable({ series, t, fmt, noProviderLabel }: { series: UsageS
               <td className="px-2 py-1.5 text-right tabular-nums">{fmt.number(r.errors)}</td>
               <td className="px-2 py-1.5 text-right tabular-nums">{fmt.number(r.promptTokens)}</td>
               <td className="px-2 py-1.5 text-right tabular-nums">{fmt.number(r.completionTokens)}</td>
-              <td className="px-2 py-1.5 text-right tabular-nums">{fmt.ms(r.p50Ms)}</td>
-              <td className="px-2 py-1.5 text-right tabular-nums">{fmt.ms(r.p95Ms)}</td>
+              <td className="px-2 py-1.5 text-right tabular-nums">{fmt.ms(r.avgLatencyMs)}</td>
             </tr>
           ))}
         </tbody>

@@ -6,7 +6,7 @@ import {
   getTopKeys,
   getTopModels,
   getUsageSeries,
-  getUsageSummary,
+  getUsageOverview,
   type TopKey,
   type TopModel,
   type UsageSeries,
@@ -28,8 +28,8 @@ export async function getDashboard(now: Date, timeZone: string): Promise<Dashboa
   const day = { from: new Date(now.getTime() - 86_400_000), to: now, timeZone };
   const today = { from: startOfZonedDay(now, timeZone), to: now, timeZone };
   const [todaySummary, last24h, series, topKeys, topModels, expiring] = await Promise.all([
-    getUsageSummary(today),
-    getUsageSummary(day),
+    getUsageOverview(today),
+    getUsageOverview(day),
     getUsageSeries(day, "1 hour"),
     getTopKeys(day, 5),
     getTopModels(day, 5),

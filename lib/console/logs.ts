@@ -82,7 +82,7 @@ export async function listLogEntries(f: LogFilter, page: number, pageSize = LOG_
       createdAt: a.createdAt,
       level: "info" as const,
       type: a.action,
-      message: `${a.actor} ${a.action} ${a.targetType} ${a.targetName ?? a.targetId ?? ""}`.trim(),
+      message: `${a.actor}: ${a.targetType} ${a.targetName ?? a.targetId ?? ""}`.trim(),
       keyId: a.targetType === "key" ? a.targetId : null,
       keyName: a.targetType === "key" ? a.targetName : null,
       clientIp: a.clientIp,

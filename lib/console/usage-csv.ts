@@ -9,13 +9,13 @@ function cell(value: string | number | null): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export const USAGE_CSV_HEADER = ["bucket_start", "provider", "requests", "errors", "prompt_tokens", "completion_tokens", "latency_p50_ms", "latency_p95_ms"];
+export const USAGE_CSV_HEADER = ["bucket_start", "provider", "requests", "errors", "prompt_tokens", "completion_tokens", "latency_avg_ms"];
 
 export function usageCsv(series: UsageSeries): string {
   const lines = [USAGE_CSV_HEADER.join(",")];
   for (const r of series.rows) {
     lines.push(
-      [r.bucket, r.provider ?? "", r.requests, r.errors, r.promptTokens, r.completionTokens, r.p50Ms === null ? null : Math.round(r.p50Ms), r.p95Ms === null ? null : Math.round(r.p95Ms)]
+      [r.bucket, r.provider ?? "", r.requests, r.errors, r.promptTokens, r.completionTokens, Math.round(r.avgLatencyMs)]
         .map(cell)
         .join(","),
     );

@@ -4,15 +4,15 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { getLogDetail, listLogEntries } from "@/lib/console/logs";
 import {
   getKeyDailyUsage,
-  getStatusBreakdown,
   getTopKeys,
   getTopModels,
   getUsageFilterOptions,
   getUsageOverview,
   getUsageSeries,
-  getUsageSummary,
   listRecentRequests,
   listRequestErrors,
+  fixedOffsetSeconds,
+  type UsageFilter,
 } from "@/lib/usage/queries";
 import { DAY_AGO, LEAKY_PROVIDER_KEY, NOW, seedUsage } from "./usage-seed";
 
@@ -32,12 +32,25 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       expect(o.p50Ms).toBeCloseTo(450);
       expect(o.p95Ms).toBeCloseTo(4125);
       expect(o.latencyHistogram).toEqual([4, 2, 2, 5, 2, 0, 0, 1, 0]);
-      expect(await getUsageSummary(day)).toMatchObject({ requests: 16, p50Ms: o.p50Ms, p95Ms: o.p95Ms });
+    });
+
+    it("computes the same percentiles as PostgreSQL's percentile_cont, for any filter", async () => {
+      const filters: UsageFilter[] = [day, { ...day, provider: "anthropic" }, { ...day, keyId: "key_alpha" }, { ...day, from: new Date("2026-06-15T11:15:00Z") }, { ...day, from: new Date("2026-06-15T11:35:00Z") }];
+      for (const f of filters) {
+        const [expected] = await db().$queryRaw<{ p: number[] | null }[]>`
+          SELECT percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) AS p
+          FROM request_logs WHERE created_at >= ${f.from} AND created_at < ${f.to}
+            AND (${f.provider ?? null}::text IS NULL OR provider = ${f.provider ?? null})
+            AND (${f.keyId ?? null}::text IS NULL OR key_id = ${f.keyId ?? null})`;
+        const o = await getUsageOverview(f);
+        if (!expected.p) expect([o.p50Ms, o.p95Ms]).toEqual([null, null]);
+        else expected.p.forEach((value, i) => expect([o.p50Ms, o.p95Ms][i]).toBeCloseTo(value, 6));
+      }
     });
 
     it("returns zeros and no percentiles for an empty range", async () => {
       const o = await getUsageOverview({ from: new Date("2020-01-01T00:00:00Z"), to: new Date("2020-01-02T00:00:00Z"), timeZone: "UTC" });
-      expect(o).toMatchObject({ requests: 0, successRate: null, p50Ms: null, p95Ms: null });
+      expect(o).toMatchObject({ requests: 0, successRate: null, p50Ms: null, p95Ms: null, statuses: [] });
       expect(o.latencyHistogram).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
     });
 
@@ -53,7 +66,7 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       ]);
       const openai = s.rows[1];
       expect(openai).toMatchObject({ promptTokens: 100, completionTokens: 200 });
-      expect(openai.p50Ms).toBeCloseTo(550);
+      expect(openai.avgLatencyMs).toBeCloseTo(550);
     });
 
     it("buckets days on the admin's clock: last night in UTC is this morning in Shanghai", async () => {
@@ -67,6 +80,30 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       expect(shanghai.rows.reduce((n, r) => n + r.requests, 0)).toBe(16);
     });
 
+    it("follows daylight-saving zones by their rules and aligns weeks to Monday", async () => {
+      expect(fixedOffsetSeconds("Asia/Shanghai", DAY_AGO, NOW)).toBe(8 * 3600);
+      expect(fixedOffsetSeconds("Europe/Berlin", DAY_AGO, NOW)).toBeNull();
+      const berlin = await getUsageSeries({ ...day, timeZone: "Europe/Berlin" }, "1 day");
+      expect(berlin.buckets).toEqual(["2026-06-13T22:00:00.000Z", "2026-06-14T22:00:00.000Z"]);
+      expect(new Set(berlin.rows.map((r) => r.bucket))).toEqual(new Set(["2026-06-14T22:00:00.000Z"]));
+      // 2026-06-15 is a Monday: Sunday night's refusals belong to the week before.
+      const weeks = await getUsageSeries(day, "1 week");
+      expect(weeks.buckets).toEqual(["2026-06-08T00:00:00.000Z", "2026-06-15T00:00:00.000Z"]);
+      expect(weeks.rows.map((r) => [r.bucket, r.provider, r.requests])).toEqual([
+        ["2026-06-08T00:00:00.000Z", null, 2],
+        ["2026-06-15T00:00:00.000Z", "anthropic", 4],
+        ["2026-06-15T00:00:00.000Z", "openai", 10],
+      ]);
+      // In Berlin those refusals came at 01:30 on Monday: the same week as the rest.
+      const berlinWeeks = await getUsageSeries({ ...day, timeZone: "Europe/Berlin" }, "1 week");
+      expect(berlinWeeks.buckets).toEqual(["2026-06-07T22:00:00.000Z", "2026-06-14T22:00:00.000Z"]);
+      expect(berlinWeeks.rows.map((r) => [r.bucket, r.provider, r.requests])).toEqual([
+        ["2026-06-14T22:00:00.000Z", "anthropic", 4],
+        ["2026-06-14T22:00:00.000Z", "openai", 10],
+        ["2026-06-14T22:00:00.000Z", null, 2],
+      ]);
+    });
+
     it("buckets by 15 minutes aligned to the clock", async () => {
       const s = await getUsageSeries({ ...day, provider: "anthropic" }, "15 minutes");
       expect(s.buckets).toHaveLength(96);
@@ -78,14 +115,14 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
     });
 
     it("filters by provider, key and model", async () => {
-      expect((await getUsageSummary({ ...day, provider: "anthropic" })).requests).toBe(4);
-      expect((await getUsageSummary({ ...day, keyId: "key_alpha" })).requests).toBe(10);
-      expect((await getUsageSummary({ ...day, model: "gpt-4o-mini", keyId: "key_beta" })).requests).toBe(0);
-      expect((await getUsageSummary({ ...day, model: "claude-sonnet-4-5" })).requests).toBe(4);
+      expect((await getUsageOverview({ ...day, provider: "anthropic" })).requests).toBe(4);
+      expect((await getUsageOverview({ ...day, keyId: "key_alpha" })).requests).toBe(10);
+      expect((await getUsageOverview({ ...day, model: "gpt-4o-mini", keyId: "key_beta" })).requests).toBe(0);
+      expect((await getUsageOverview({ ...day, model: "claude-sonnet-4-5" })).requests).toBe(4);
     });
 
     it("breaks responses down by status", async () => {
-      expect(await getStatusBreakdown(day)).toEqual([
+      expect((await getUsageOverview(day)).statuses).toEqual([
         { status: 200, statusClass: "success", requests: 11 },
         { status: 401, statusClass: "refused", requests: 3 },
         { status: 429, statusClass: "rate_limited", requests: 1 },

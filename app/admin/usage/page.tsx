@@ -12,17 +12,16 @@ import { listKeyOptions } from "@/lib/console/key-queries";
 import { type PageSearchParams } from "@/lib/console/search-params";
 import { parseUsageQuery, usageQueryString } from "@/lib/console/usage-filter";
 import { getI18n } from "@/lib/i18n/server";
-import { getStatusBreakdown, getUsageFilterOptions, getUsageOverview, getUsageSeries } from "@/lib/usage/queries";
+import { getUsageFilterOptions, getUsageOverview, getUsageSeries } from "@/lib/usage/queries";
 
 export default async function UsagePage({ searchParams }: PageSearchParams) {
   await requireAdmin("/admin/usage");
   const params = await searchParams;
   const { t, fmt, timeZone } = await getI18n();
   const query = parseUsageQuery(params, timeZone, new Date());
-  const [overview, series, statuses, options, keys] = await Promise.all([
+  const [overview, series, options, keys] = await Promise.all([
     getUsageOverview(query.filter),
     getUsageSeries(query.filter, query.bucket),
-    getStatusBreakdown(query.filter),
     getUsageFilterOptions(query.filter),
     listKeyOptions(),
   ]);
@@ -86,10 +85,10 @@ export default async function UsagePage({ searchParams }: PageSearchParams) {
             <BarChart data={latencyDistribution(overview.latencyHistogram, fmt, t("stats.requests"))} label={t("usage.latencyChart")} />
           </Card>
           <Card title={t("usage.statusChart")}>
-            <DoughnutChart data={statusBreakdown(statuses, (c) => t(`usage.statusClasses.${c}`))} label={t("usage.statusChart")} />
-            {statuses.length ? (
+            <DoughnutChart data={statusBreakdown(overview.statuses, (c) => t(`usage.statusClasses.${c}`))} label={t("usage.statusChart")} />
+            {overview.statuses.length ? (
               <ul className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
-                {statuses.map((s) => (
+                {overview.statuses.map((s) => (
                   <li key={s.status}><span className="font-mono">{s.status}</span>: {fmt.number(s.requests)}</li>
                 ))}
               </ul>

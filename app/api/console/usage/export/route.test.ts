@@ -35,12 +35,12 @@ describe("GET /api/console/usage/export", () => {
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="usage-2026-06-14.csv"');
     expect((await res.text()).split("\r\n")).toEqual([
-      "bucket_start,provider,requests,errors,prompt_tokens,completion_tokens,latency_p50_ms,latency_p95_ms",
+      "bucket_start,provider,requests,errors,prompt_tokens,completion_tokens,latency_avg_ms",
       // A 24-hour range is bucketed by 15 minutes.
-      "2026-06-15T10:00:00.000Z,openai,2,0,20,40,150,195",
-      "2026-06-15T10:15:00.000Z,openai,3,0,30,60,400,490",
-      "2026-06-15T10:30:00.000Z,openai,3,0,30,60,700,790",
-      "2026-06-15T10:45:00.000Z,openai,2,0,20,40,950,995",
+      "2026-06-15T10:00:00.000Z,openai,2,0,20,40,150",
+      "2026-06-15T10:15:00.000Z,openai,3,0,30,60,400",
+      "2026-06-15T10:30:00.000Z,openai,3,0,30,60,700",
+      "2026-06-15T10:45:00.000Z,openai,2,0,20,40,950",
       "",
     ]);
     // The same wall-clock range in Shanghai is eight hours earlier, before any OpenAI call.
