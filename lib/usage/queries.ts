@@ -296,16 +296,29 @@ export async function getTopModels(f: UsageFilter, limit = 5): Promise<TopModel[
   return rows.map((r) => ({ model: r.model, provider: r.provider, requests: Number(r.requests), tokens: Number(r.tokens) }));
 }
 
-/** Providers and models seen in a range, for the filter menus (one scan for both). */
+/**
+ * Providers and models seen in a range, for the filter menus. Each list is a "loose index
+ * scan" on its (column, created_at) index: one index probe per distinct value instead of
+ * reading the range's rows.
+ */
 export async function getUsageFilterOptions(f: Pick<UsageFilter, "from" | "to">): Promise<{ providers: string[]; models: string[] }> {
-  const rows = await getDb().$queryRaw<{ provider: string | null; model: string | null; by_model: number }[]>`
-    SELECT provider, model, GROUPING(model) AS by_model
-    FROM request_logs
-    WHERE created_at >= ${f.from} AND created_at < ${f.to}
-    GROUP BY GROUPING SETS ((provider), (model))`;
-  const providers = rows.filter((r) => Number(r.by_model) === 1 && r.provider !== null).map((r) => r.provider!);
-  const models = rows.filter((r) => Number(r.by_model) === 0 && r.model !== null).map((r) => r.model!);
-  return { providers: providers.sort(), models: models.sort().slice(0, 200) };
+  const distinct = (column: "provider" | "model", limit: number) => {
+    const col = Prisma.raw(column);
+    return getDb().$queryRaw<{ value: string }[]>`
+      WITH RECURSIVE seen AS (
+        (SELECT ${col} AS value FROM request_logs
+         WHERE ${col} IS NOT NULL AND created_at >= ${f.from} AND created_at < ${f.to}
+         ORDER BY ${col} LIMIT 1)
+        UNION ALL
+        SELECT (SELECT r.${col} FROM request_logs r
+                WHERE r.${col} > seen.value AND r.created_at >= ${f.from} AND r.created_at < ${f.to}
+                ORDER BY r.${col} LIMIT 1)
+        FROM seen WHERE seen.value IS NOT NULL
+      )
+      SELECT value FROM seen WHERE value IS NOT NULL LIMIT ${limit}`;
+  };
+  const [providers, models] = await Promise.all([distinct("provider", 50), distinct("model", 200)]);
+  return { providers: providers.map((r) => r.value), models: models.map((r) => r.value) };
 }
 
 // ---- one key ---------------------------------------------------------------------------
