@@ -44,15 +44,15 @@ export default async function LogDetailPage({ params }: { params: Promise<{ kind
           {detail.kind === "request" ? (
             <>
               <Row label={t("logs.status")}><StatusBadge status={detail.entry.status} /> <span className="ml-1 font-mono text-xs">{detail.entry.errorCode}</span></Row>
-              <Row label={t("logs.message")}><span className="whitespace-pre-wrap">{detail.entry.errorMessage}</span></Row>
+              <Row label={t("logs.message")}><span className="whitespace-pre-wrap">{detail.entry.errorMessage ?? "—"}</span></Row>
               <Row label={t("logs.request")}><span className="font-mono text-xs">{detail.entry.method} {detail.entry.path}{detail.entry.stream ? " (stream)" : ""}</span></Row>
-              <Row label={t("logs.requestId")}><span className="font-mono text-xs">{detail.entry.requestId}</span></Row>
-              <Row label={t("usage.key")}>{keyLink(detail.entry.keyId, detail.entry.keyName)}</Row>
-              <Row label={t("usage.provider")}>{detail.entry.provider}</Row>
-              <Row label={t("usage.model")}><span className="font-mono text-xs">{detail.entry.model}</span></Row>
+              <Row label={t("logs.requestId")}><span className="font-mono text-xs">{detail.entry.requestId ?? "—"}</span></Row>
+              <Row label={t("usage.key")}>{keyLink(detail.entry.keyId, detail.entry.keyName) ?? "—"}</Row>
+              <Row label={t("usage.provider")}>{detail.entry.provider ?? "—"}</Row>
+              <Row label={t("usage.model")}><span className="font-mono text-xs">{detail.entry.model ?? "—"}</span></Row>
               <Row label={t("usage.latency")}>{fmt.ms(detail.entry.latencyMs)}{detail.entry.ttfbMs !== null ? ` · ${t("logs.ttfb")} ${fmt.ms(detail.entry.ttfbMs)}` : ""}</Row>
               <Row label={t("stats.tokens")}>{detail.entry.promptTokens ?? "—"} / {detail.entry.completionTokens ?? "—"}</Row>
-              <Row label={t("logs.ip")}><span className="font-mono text-xs">{detail.entry.clientIp}</span></Row>
+              <Row label={t("logs.ip")}><span className="font-mono text-xs">{detail.entry.clientIp ?? "—"}</span></Row>
             </>
           ) : detail.kind === "audit" ? (
             <>
@@ -61,7 +61,7 @@ export default async function LogDetailPage({ params }: { params: Promise<{ kind
               <Row label={t("logs.target")}>
                 {detail.entry.targetType === "key" ? keyLink(detail.entry.targetId, detail.entry.targetName) : `${detail.entry.targetType} ${detail.entry.targetName ?? detail.entry.targetId ?? ""}`}
               </Row>
-              <Row label={t("logs.ip")}><span className="font-mono text-xs">{detail.entry.clientIp}</span></Row>
+              <Row label={t("logs.ip")}><span className="font-mono text-xs">{detail.entry.clientIp ?? "—"}</span></Row>
               <Row label={t("logs.details")}><Json value={detail.entry.details} /></Row>
             </>
           ) : (
@@ -69,9 +69,9 @@ export default async function LogDetailPage({ params }: { params: Promise<{ kind
               <Row label={t("logs.level")}><Badge tone={LEVEL_TONES[detail.entry.level]}>{t(`logs.levels.${detail.entry.level}`)}</Badge></Row>
               <Row label={t("logs.type")}><span className="font-mono text-xs">{detail.entry.type}</span></Row>
               <Row label={t("logs.message")}><span className="whitespace-pre-wrap">{detail.entry.message}</span></Row>
-              <Row label={t("usage.key")}>{keyLink(detail.entry.keyId, detail.entry.keyName)}</Row>
-              <Row label={t("logs.ip")}><span className="font-mono text-xs">{detail.entry.clientIp}</span></Row>
-              <Row label={t("logs.requestId")}><span className="font-mono text-xs">{detail.entry.requestId}</span></Row>
+              <Row label={t("usage.key")}>{keyLink(detail.entry.keyId, detail.entry.keyName) ?? "—"}</Row>
+              <Row label={t("logs.ip")}><span className="font-mono text-xs">{detail.entry.clientIp ?? "—"}</span></Row>
+              <Row label={t("logs.requestId")}><span className="font-mono text-xs">{detail.entry.requestId ?? "—"}</span></Row>
               <Row label={t("logs.details")}><Json value={detail.entry.details} /></Row>
             </>
           )}
