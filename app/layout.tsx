@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { I18nProvider } from "@/components/i18n/i18n-provider";
+import { getI18n } from "@/lib/i18n/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -7,10 +9,15 @@ export const metadata: Metadata = {
   description: "Self-hosted AI API gateway with API-key management",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const { locale, timeZone, messages } = await getI18n();
   return (
-    <html lang="en">
-      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">{children}</body>
+    <html lang={locale}>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <I18nProvider locale={locale} timeZone={timeZone} messages={messages}>
+          {children}
+        </I18nProvider>
+      </body>
     </html>
   );
 }

@@ -43,6 +43,13 @@ export function clientIp(headers: Headers): string | null {
   return address;
 }
 
+/** True when the request reached us through a trusted proxy, whose X-Forwarded-* headers we may believe. */
+export function fromTrustedProxy(headers: Headers): boolean {
+  if (!g.__akmPeerHeaderSet) return false;
+  const peer = headers.get(PEER_HEADER);
+  return peer ? trustedProxies()(normalizeIp(peer)) : false;
+}
+
 /** For tests: forget the compiled proxy list after the environment changed. */
 export function resetClientIpForTests(): void {
   g.__akmTrustedProxies = undefined;

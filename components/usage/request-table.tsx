@@ -1,0 +1,52 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { statusClass } from "@/lib/console/stats-shared";
+import type { Formatter } from "@/lib/i18n/format";
+import type { Translate } from "@/lib/i18n/translate";
+import type { RequestLogView } from "@/lib/usage/queries";
+
+export function StatusBadge({ status }: { status: number }) {
+  const cls = statusClass(status);
+  const tone = cls === "success" ? "green" : cls === "server_error" ? "red" : cls === "client_error" ? "amber" : "violet";
+  return <Badge tone={tone}>{status}</Badge>;
+}
+
+/** Recent requests of a key (server component). */
+export function RequestTable({ rows, t, fmt }: { rows: RequestLogView[]; t: Translate; fmt: Formatter }) {
+  if (rows.length === 0) return <EmptyState title={t("keyDetail.noRequests")} />;
+  return (
+    <div className="relative overflow-x-auto">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <thead className="text-left text-xs text-slate-500">
+          <tr>
+            <th scope="col" className="px-2 py-2 font-medium">{t("logs.time")}</th>
+            <th scope="col" className="px-2 py-2 font-medium">{t("usage.model")}</th>
+            <th scope="col" className="px-2 py-2 font-medium">{t("logs.status")}</th>
+            <th scope="col" className="px-2 py-2 text-right font-medium">{t("usage.latency")}</th>
+            <th scope="col" className="px-2 py-2 text-right font-medium">{t("stats.tokens")}</th>
+            <th scope="col" className="px-2 py-2 font-medium">{t("logs.ip")}</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <td className="whitespace-nowrap px-2 py-1.5">
+                {r.status >= 400 ? (
+                  <Link className="text-indigo-700 hover:underline" href={`/admin/logs/request/${r.id}`}>{fmt.dateTime(r.createdAt)}</Link>
+                ) : (
+                  fmt.dateTime(r.createdAt)
+                )}
+              </td>
+              <td className="px-2 py-1.5 font-mono text-xs">{r.model ?? "—"}{r.stream ? <span className="ml-1 text-slate-400">SSE</span> : null}</td>
+              <td className="px-2 py-1.5"><StatusBadge status={r.status} />{r.errorCode ? <span className="ml-1 text-xs text-slate-500">{r.errorCode}</span> : null}</td>
+              <td className="px-2 py-1.5 text-right tabular-nums">{fmt.ms(r.latencyMs)}</td>
+              <td className="px-2 py-1.5 text-right tabular-nums">{r.promptTokens === null && r.completionTokens === null ? "—" : fmt.number((r.promptTokens ?? 0) + (r.completionTokens ?? 0))}</td>
+              <td className="px-2 py-1.5 font-mono text-xs">{r.clientIp ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
