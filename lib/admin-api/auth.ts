@@ -1,16 +1,17 @@
-// Who is calling the management API. Today: a management token as a bearer credential
-// (the CLI's local token included). The console's session is meant to join as a second
-// authenticator in `authenticators` below, without touching the routes.
+// Who is calling the management API: a management token as a bearer credential (the
+// CLI's local token included), or a signed-in console admin's session cookie.
+import { getAdminSession } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { verifyToken } from "@/lib/tokens/service";
 
 export type Principal = {
-  kind: "token";
-  tokenId: string;
+  kind: "token" | "session";
+  /** Token or admin id. */
+  id: string;
   name: string;
   /** The credential the server issued to the CLI in its own data directory. */
   local: boolean;
-  /** For the audit log: "cli" for the local token, "token:<name>" otherwise. */
+  /** For the audit log: "cli" for the local token, "token:<name>", or "admin:<email>". */
   actor: string;
 };
 
@@ -36,20 +37,29 @@ const bearerToken: Authenticator = async (request) => {
   if (!match) throw new AuthFailure("the Authorization header must be `Bearer <management token>`", true);
   const token = await verifyToken(match[1]);
   if (!token) throw new AuthFailure("invalid or revoked management token", true);
-  return { kind: "token", tokenId: token.id, name: token.name, local: token.local, actor: token.local ? "cli" : `token:${token.name}` };
+  return { kind: "token", id: token.id, name: token.name, local: token.local, actor: token.local ? "cli" : `token:${token.name}` };
+};
+
+// getAdminSession refuses cross-site requests that change something (browsers send
+// cookies cross-site), so a session here is as good as the console's own actions.
+const consoleSession: Authenticator = async (request) => {
+  const admin = await getAdminSession(request);
+  return admin && { kind: "session", id: admin.id, name: admin.email, local: false, actor: `admin:${admin.email}` };
 };
 
 // Tried in order; the first one whose credential is present decides, so a bad bearer
-// token is refused even if a session would have been accepted. A cookie-based session
-// added here must also check the Origin header: browsers send cookies cross-site.
-const authenticators: Authenticator[] = [bearerToken];
+// token is refused even if a session would have been accepted.
+const authenticators: Authenticator[] = [bearerToken, consoleSession];
 
 export async function authenticate(request: Request): Promise<Principal> {
   for (const authenticator of authenticators) {
     const principal = await authenticator(request);
     if (principal) return principal;
   }
-  throw new AuthFailure("missing credentials: send `Authorization: Bearer <management token>` (create one with `npm run cli -- tokens create --name <name>`)", false);
+  throw new AuthFailure(
+    "missing credentials: send `Authorization: Bearer <management token>` (create one with `npm run cli -- tokens create --name <name>`) or sign in to the console",
+    false,
+  );
 }
 
 /**
