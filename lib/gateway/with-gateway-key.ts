@@ -63,7 +63,7 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
     let response: Response;
     try {
       const allowedHosts = getEnv().ALLOWED_HOSTS;
-      if (allowedHosts.length && !isHostAllowed(request.headers.get("host"), allowedHosts)) {
+      if (allowedHosts.length && !isHostAllowed(request.headers.get("host") ?? new URL(request.url).host, allowedHosts)) {
         throw new GatewayError("host_not_allowed", "This server does not answer to that host name.");
       }
       const lookup = await lookupKey(bearerToken(request.headers.get("authorization")));

@@ -10,7 +10,8 @@
 // hook flushes, so every response a client received has its record.
 // Loss window: a crash or SIGKILL loses what was buffered, at most FLUSH_MS of requests
 // (and whatever piled up while the database was unreachable). A failed flush keeps its
-// rows and is retried; past MAX_BUFFERED the oldest rows are dropped with a warning.
+// rows and is retried; past MAX_BUFFERED the oldest rows are dropped with a warning. A row
+// the database refuses outright is dropped alone, after ISOLATE_AFTER failed flushes.
 import { Prisma } from "@/generated/prisma/client";
 import { getDb, type Db } from "@/lib/db/client";
 import { toEventRow, type EventInput } from "@/lib/events/record";
@@ -20,6 +21,8 @@ export const FLUSH_MS = 500;
 const BATCH_ROWS = 1000;
 const MAX_BUFFERED = 100_000;
 const RETRY_MAX_MS = 10_000;
+// Consecutive failed flushes, with the database answering, before rows are written one by one.
+const ISOLATE_AFTER = 3;
 
 export interface RequestRecord {
   requestId: string;
@@ -134,7 +137,8 @@ export class UsageRecorder {
     const records = this.records.splice(0, BATCH_ROWS);
     const events = this.events.splice(0, BATCH_ROWS);
     try {
-      await this.write(records, events);
+      if (this.failures >= ISOLATE_AFTER && (await this.databaseAnswers())) await this.writeOneByOne(records, events);
+      else await this.write(records, events);
     } catch (error) {
       // Put them back in front, in order, and try again later.
       this.records.unshift(...records);
@@ -154,6 +158,29 @@ export class UsageRecorder {
       const left = (this.unflushed.get(id) ?? 1) - 1;
       if (left > 0) this.unflushed.set(id, left);
       else this.unflushed.delete(id);
+    }
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    try {
+      await this.db().$queryRaw`SELECT 1`;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // The database answers but the batch keeps failing: some row cannot be written (say its
+  // key was removed by hand). Write rows alone so one bad row does not hold back the rest.
+  private async writeOneByOne(records: RequestRecord[], events: EventInput[]): Promise<void> {
+    const rows: [RequestRecord[], EventInput[]][] = [...records.map((r): [RequestRecord[], EventInput[]] => [[r], []]), ...events.map((e): [RequestRecord[], EventInput[]] => [[], [e]])];
+    for (const [r, e] of rows) {
+      try {
+        await this.write(r, e);
+      } catch (error) {
+        const what = r.length ? `request record ${r[0].requestId}` : `event ${e[0].type}`;
+        this.log(`[usage] dropped ${what}, which the database refuses: ${(error as Error).message}`);
+      }
     }
   }
 

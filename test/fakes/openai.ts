@@ -238,17 +238,21 @@ export async function startFakeOpenAI(options: { apiKey?: string; host?: string;
 
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-request-id": `req_fake${Date.now()}` });
     res.flushHeaders();
+    // Waiting for each write to be flushed keeps "drop" honest: destroying a socket
+    // discards what is still buffered.
+    const write = (frame: string) => new Promise<void>((resolve) => res.write(frame, () => resolve()));
     for (let i = 0; i < frames.length; i++) {
       if (res.destroyed) return;
       if (i === 2 && b.drop) return void req.socket.destroy();
       if (i === 2 && b.stall) return;
       if (i === 2 && b.gate) await gate.promise;
       if (i === 3 && b.errorEvent) {
-        res.write(`data: ${errorBody("The server had an error while processing your request. Sorry about that!", "server_error", null, null)}\n\n`);
+        await write(`data: ${errorBody("The server had an error while processing your request. Sorry about that!", "server_error", null, null)}\n\n`);
         return void res.end();
       }
       if (b.interval && i > 0) await delay(b.interval);
-      res.write(frames[i]);
+      if (b.drop) await write(frames[i]);
+      else res.write(frames[i]);
     }
     res.end();
   }
