@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 async function newKey(fields: Parameters<typeof createKey>[0] = { name: "t" }) {
-  return createKey({ name: "t", ...fields }, cli);
+  return createKey(fields, cli);
 }
 
 function post(secret: string | null, body: unknown, init: { headers?: Record<string, string>; signal?: AbortSignal; raw?: string } = {}): Request {
