@@ -3,9 +3,9 @@
 // from key_daily_usage), and Redis is tried again by itself once it is back.
 //
 // Nothing here waits on a dead Redis: the client is created with enableOfflineQueue off
-// (a disconnected client fails a command at once) and a command timeout (a frozen one
-// fails within COMMAND_TIMEOUT_MS); after a failure Redis is left alone for RETRY_MS, so
-// at most the requests in flight at the moment of failure pay that timeout.
+// (a disconnected client fails a command at once) and each Redis call has a deadline
+// (redis.ts DEADLINE_MS, for a frozen Redis); after a failure Redis is left alone for
+// RETRY_MS, so at most the requests in flight at the moment of failure pay that deadline.
 //
 // Known gap: counts admitted locally during an outage reach Redis only through
 // key_daily_usage, i.e. when Redis lost its counters (a restart) and seeds them again. If
@@ -22,6 +22,11 @@ export interface FailoverLimiterOptions {
   isPrimaryReady: () => boolean;
   /** A fresh local limiter; made anew for each outage so it seeds from the latest durable counts. */
   createFallback: () => MemoryLimiter;
+  /**
+   * Settles once the primary's first connection is up (or has failed): requests arriving
+   * while the process is still connecting wait for it instead of falling back at once.
+   */
+  connecting?: Promise<unknown>;
   now?: Clock;
   log?: (line: string) => void;
 }
@@ -32,9 +37,12 @@ export class FailoverLimiter implements Limiter {
   private readonly now: Clock;
   private readonly log: (line: string) => void;
 
+  private connecting: Promise<unknown> | null;
+
   constructor(private readonly options: FailoverLimiterOptions) {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((line) => console.warn(line));
+    this.connecting = options.connecting?.finally(() => (this.connecting = null)) ?? null;
   }
 
   get mode(): Limiter["mode"] {
@@ -42,6 +50,7 @@ export class FailoverLimiter implements Limiter {
   }
 
   async check(limits: KeyLimits): Promise<LimitVerdict> {
+    if (this.connecting) await this.connecting;
     if (this.fallback && (this.now() < this.retryAt || !this.options.isPrimaryReady())) return this.fallback.check(limits);
     if (!this.fallback && !this.options.isPrimaryReady()) return this.degrade("not connected").check(limits);
     try {

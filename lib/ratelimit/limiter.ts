@@ -9,8 +9,10 @@ import { MemoryLimiter } from "./memory";
 import { RedisLimiter } from "./redis";
 import type { Limiter } from "./types";
 
-// Bounds a frozen Redis (connected, not answering); a closed one fails at once.
-const COMMAND_TIMEOUT_MS = 300;
+// A backstop that frees commands a frozen Redis never answers; requests stop waiting
+// much sooner (redis.ts DEADLINE_MS), with a deadline that tells Redis's slowness from
+// our own event loop's.
+const COMMAND_TIMEOUT_MS = 2000;
 
 /** An ioredis client that fails fast instead of queueing while Redis is down. */
 export function createRedisClient(url: string): Redis {
@@ -33,7 +35,12 @@ export function createLimiter(): { limiter: Limiter; redis: Redis | null } {
   const windowSeconds = env.RATE_LIMIT_WINDOW;
   if (!env.REDIS_URL) return { limiter: new MemoryLimiter({ windowSeconds, loadDayCount }), redis: null };
   const redis = createRedisClient(env.REDIS_URL);
+  const connecting = new Promise<void>((resolve) => {
+    redis.once("ready", resolve);
+    setTimeout(resolve, 1000).unref();
+  });
   const limiter = new FailoverLimiter({
+    connecting,
     primary: new RedisLimiter({ redis, windowSeconds, loadDayCount }),
     isPrimaryReady: () => redis.status === "ready",
     createFallback: () => new MemoryLimiter({ windowSeconds, loadDayCount, mode: "memory-fallback" }),

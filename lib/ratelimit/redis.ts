@@ -38,6 +38,9 @@ type GateClient = Redis & {
   akmGate(windowKey: string, dayKey: string, rateLimit: number, dailyLimit: number, windowExpiry: number, dayExpiry: number, seed: string): Promise<GateReply>;
 };
 
+/** Longest wait for one Redis answer; past it the caller (failover.ts) checks locally. */
+export const DEADLINE_MS = 300;
+
 // Day counters outlive their day a little, so a late request near midnight on a slow
 // clock still finds its counter.
 const DAY_COUNTER_GRACE_MS = 2 * 86_400_000;
@@ -53,6 +56,7 @@ export class RedisLimiter implements Limiter {
   readonly mode = "redis" as const;
   private readonly redis: GateClient;
   private readonly now: Clock;
+  private readonly seeding = new Map<string, Promise<number>>();
 
   constructor(private readonly options: RedisLimiterOptions) {
     this.redis = options.redis as GateClient;
@@ -70,17 +74,9 @@ export class RedisLimiter implements Limiter {
     const dayKey = `akm:day:{${limits.keyId}}:${day}`;
     const dayExpiry = nextUtcMidnight(now) + DAY_COUNTER_GRACE_MS;
     const gate = (seed: string) =>
-      this.redis.akmGate(windowKey, dayKey, limits.rateLimit, limits.dailyLimit, resetAt + 1000, dayExpiry, seed);
+      withDeadline(this.redis.akmGate(windowKey, dayKey, limits.rateLimit, limits.dailyLimit, resetAt + 1000, dayExpiry, seed), DEADLINE_MS);
     let [status, used] = await gate("");
-    if (status === -1) {
-      let seed: number;
-      try {
-        seed = await this.options.loadDayCount(limits.keyId, day);
-      } catch (error) {
-        throw new LimitsUnavailableError(`cannot read today's request count: ${(error as Error).message}`);
-      }
-      [status, used] = await gate(String(seed));
-    }
+    if (status === -1) [status, used] = await gate(String(await this.seed(limits.keyId, day)));
     const window = { limit: limits.rateLimit, remaining: Math.max(0, limits.rateLimit - used), resetAt };
     if (status === 0) return { allowed: true, window, day };
     if (status === 2) {
@@ -90,4 +86,54 @@ export class RedisLimiter implements Limiter {
   }
 
   async close(): Promise<void> {}
+
+  // Requests arriving together for a key's first request of the day share one read.
+  private seed(keyId: string, day: string): Promise<number> {
+    const id = `${keyId}\n${day}`;
+    let pending = this.seeding.get(id);
+    if (!pending) {
+      pending = this.options
+        .loadDayCount(keyId, day)
+        .catch((error: unknown) => {
+          throw new LimitsUnavailableError(`cannot read today's request count: ${(error as Error).message}`);
+        })
+        .finally(() => this.seeding.delete(id));
+      this.seeding.set(id, pending);
+    }
+    return pending;
+  }
+}
+
+/**
+ * Rejects when `promise` has not settled `ms` after the call. The decision waits for one
+ * more turn of the event loop (setImmediate runs after I/O): when the process itself was
+ * too busy to read Redis's answer in time, the answer that is already waiting is read
+ * first, so a loaded gateway does not mistake its own lag for a Redis outage (and start
+ * admitting per instance).
+ */
+export function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new Error(`no answer within ${ms} ms`));
+      });
+    }, ms);
+    promise.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
