@@ -50,7 +50,8 @@ describe("usage recorder", () => {
     r.record(record(key.id, { stream: true, promptTokens: 5, completionTokens: 7 }));
     r.record(record(key.id, { status: 429, errorCode: "rate_limit_exceeded", countedDay: null, promptTokens: null, completionTokens: null, ttfbMs: null }));
     r.record(record(null, { status: 401, errorCode: "invalid_api_key" }));
-    r.event({ category: "security", level: "warn", type: "rate_limited", message: "Rate limit reached", keyId: key.id, requestId: "req-3" });
+    r.event({ category: "security", level: "warn", type: "rate_limited", message: "Rate limit reached", keyId: key.id, requestId: "req-3", details: { limit: 5, path: "/v1/x" } });
+    r.event({ category: "system", level: "error", type: "upstream_error", message: "unreachable" });
     expect(r.unflushedRequests(key.id, "2026-11-30")).toBe(2);
     await r.flush();
     expect(r.unflushedRequests(key.id, "2026-11-30")).toBe(0);
@@ -62,7 +63,8 @@ describe("usage recorder", () => {
       [429, false, null, "rate_limit_exceeded"],
     ]);
     expect(await db.prisma.requestLog.count({ where: { keyId: null, errorCode: "invalid_api_key" } })).toBe(1);
-    expect(await db.prisma.event.findFirstOrThrow({ where: { requestId: "req-3" } })).toMatchObject({ category: "security", type: "rate_limited", keyId: key.id });
+    expect(await db.prisma.event.findFirstOrThrow({ where: { requestId: "req-3" } })).toMatchObject({ category: "security", level: "warn", type: "rate_limited", keyId: key.id, details: { limit: 5, path: "/v1/x" } });
+    expect(await db.prisma.event.findFirstOrThrow({ where: { type: "upstream_error", message: "unreachable" } })).toMatchObject({ category: "system", level: "error", keyId: null, details: null });
     const totals = () => db.prisma.keyDailyUsage.findUniqueOrThrow({ where: { keyId_day: { keyId: key.id, day: new Date("2026-11-30") } } });
     expect(await totals()).toMatchObject({ requests: 2, promptTokens: 15n, completionTokens: 10n });
     const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
