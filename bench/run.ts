@@ -5,7 +5,10 @@
 //               limits), forwarding to the fake upstream;
 //   direct      the same requests sent straight to the fake upstream;
 //   do-nothing  a Next route handler on the same server that answers at once
-//               (/v1/bench-noop, served only with BENCH_ROUTES=1).
+//               (/v1/bench-noop, served only with BENCH_ROUTES=1);
+//   bare-forward  a Next route handler on the same server that forwards the body through
+//               the same undici Agent with no key, limits or records — the difference to
+//               the gateway is what those cost.
 // For JSON and for 20-chunk streams, at concurrency 1 and 32. The fake upstream, the
 // production server and the load generator (undici) each run in their own process; runs
 // are interleaved (every round measures every case once) and medians of the rounds are
@@ -26,11 +29,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 2) * 1000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-type Target = "gateway" | "direct" | "do-nothing";
+type Target = "gateway" | "direct" | "do-nothing" | "bare-forward";
 type Mode = "json" | "stream";
 const ONLY = (process.env.BENCH_ONLY ?? "").split(",").filter(Boolean);
 const pick = <T extends string | number>(xs: T[]) => (xs.some((x) => ONLY.includes(String(x))) ? xs.filter((x) => ONLY.includes(String(x))) : xs);
-const TARGETS = pick<Target>(["gateway", "direct", "do-nothing"]);
+const TARGETS = pick<Target>(["gateway", "direct", "do-nothing", "bare-forward"]);
 const MODES = pick<Mode>(["json", "stream"]);
 const CONCURRENCY = pick([1, 32]);
 
@@ -120,7 +123,8 @@ async function main(): Promise<void> {
     if (target === "direct") {
       return { ...common, origin: fakeOrigin, path: "/v1/chat/completions", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" } };
     }
-    const path = target === "gateway" ? "/v1/chat/completions" : `/v1/bench-noop${mode === "stream" ? "?stream=1" : ""}`;
+    const path =
+      target === "gateway" ? "/v1/chat/completions" : target === "bare-forward" ? "/v1/bench-noop?forward=1" : `/v1/bench-noop${mode === "stream" ? "?stream=1" : ""}`;
     return { ...common, origin: serverUrl, path, headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" } };
   };
 
@@ -185,7 +189,8 @@ async function main(): Promise<void> {
   for (const m of MODES) {
     for (const c of CONCURRENCY) {
       const ratio = summary("gateway", m, c).rps / summary("do-nothing", m, c).rps;
-      out(`  ${m} c=${c}: gateway / do-nothing throughput = ${ratio.toFixed(2)}${c === 32 ? "   (target ≥ 0.80)" : ""}`);
+      const bare = summary("gateway", m, c).rps / summary("bare-forward", m, c).rps;
+      out(`  ${m} c=${c}: gateway / do-nothing throughput = ${ratio.toFixed(2)}${c === 32 ? " (target ≥ 0.80)" : ""}; gateway / bare-forward = ${bare.toFixed(2)}`);
     }
   }
   for (const m of MODES) {
@@ -195,7 +200,10 @@ async function main(): Promise<void> {
   for (const m of MODES) {
     const g = summary("gateway", m, 32).cpu;
     const n = summary("do-nothing", m, 32).cpu;
-    if (g !== null && n !== null) out(`  ${m} c=32: server CPU per request, gateway − do-nothing = ${(g - n).toFixed(3)} ms`);
+    const f = summary("bare-forward", m, 32).cpu;
+    if (g !== null && n !== null && f !== null) {
+      out(`  ${m} c=32: server CPU per request, gateway − do-nothing = ${(g - n).toFixed(3)} ms, gateway − bare-forward = ${(g - f).toFixed(3)} ms`);
+    }
   }
   console.log(lines.join("\n"));
 

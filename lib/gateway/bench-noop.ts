@@ -1,8 +1,13 @@
-// The do-nothing baseline for `npm run bench`: a route handler that answers at once with
-// a completion (or, with ?stream=1, a 20-chunk stream) of the size the fake upstream
-// sends, without reading the request. Only served with BENCH_ROUTES=1; a 404 otherwise.
+// Baselines for `npm run bench`, served only with BENCH_ROUTES=1 (a 404 otherwise):
+//  - do-nothing: answers at once with a completion (with ?stream=1, a 20-chunk stream) of
+//    the size the fake upstream sends, without reading the request;
+//  - ?forward=1, bare forwarding: reads the body and sends it to OPENAI_BASE_URL through
+//    the gateway's undici Agent, passing the answer back — no key, limits or records. The
+//    gap between it and the gateway is what those features cost.
+import { Readable } from "node:stream";
 import { getEnv } from "@/lib/config/env";
 import { unknownUrlResponse } from "./errors";
+import { getUpstreamAgent } from "./upstream";
 
 const created = 1_700_000_000;
 const JSON_BODY = JSON.stringify({
@@ -24,8 +29,23 @@ const SSE_BODY =
   "data: [DONE]\n\n";
 
 export async function handleBenchNoop(request: Request): Promise<Response> {
-  if (!getEnv().BENCH_ROUTES) return unknownUrlResponse(request);
-  const stream = request.url.endsWith("?stream=1");
+  const env = getEnv();
+  if (!env.BENCH_ROUTES) return unknownUrlResponse(request);
+  if (request.url.includes("forward=1")) {
+    const upstream = await getUpstreamAgent().request({
+      origin: new URL(env.OPENAI_BASE_URL).origin,
+      path: "/v1/chat/completions",
+      method: "POST",
+      headers: { authorization: `Bearer ${env.OPENAI_API_KEY}`, "content-type": "application/json" },
+      body: await request.text(),
+      signal: request.signal,
+    });
+    return new Response(Readable.toWeb(upstream.body) as ReadableStream<Uint8Array>, {
+      status: upstream.statusCode,
+      headers: { "content-type": String(upstream.headers["content-type"]) },
+    });
+  }
+  const stream = request.url.includes("stream=1");
   return new Response(stream ? SSE_BODY : JSON_BODY, {
     headers: { "content-type": stream ? "text/event-stream; charset=utf-8" : "application/json" },
   });

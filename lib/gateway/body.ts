@@ -7,8 +7,12 @@ import { GatewayError } from "./errors";
 
 /** Reads the body up to `maxBytes` (413 beyond) and parses it as JSON (400 if it is not). */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+  const length = request.headers.get("content-length");
+  const declared = length === null ? -1 : Number(length);
   if (declared > maxBytes) throw tooLarge(maxBytes);
+  // Node's HTTP parser holds a body to its Content-Length, so a declared length within
+  // the limit can be read in one go; only a chunked body is counted as it arrives.
+  if (declared >= 0) return parseJson(declared === 0 ? "" : await request.text());
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -24,8 +28,11 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
       chunks.push(value);
     }
   }
-  if (size === 0) throw new GatewayError("invalid_json", "The request body is empty; send a JSON object.");
-  const text = chunks.length === 1 ? Buffer.from(chunks[0].buffer, chunks[0].byteOffset, chunks[0].byteLength).toString("utf8") : Buffer.concat(chunks).toString("utf8");
+  return parseJson(Buffer.concat(chunks).toString("utf8"));
+}
+
+function parseJson(text: string): unknown {
+  if (!text) throw new GatewayError("invalid_json", "The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -40,24 +40,15 @@ export async function handleChatCompletions(request: Request, ctx: GatewayContex
     created: Math.floor(ctx.record.startedAt / 1000),
   };
 
-  // The client going away (request.signal) aborts the upstream request, at any stage.
-  const upstreamAbort = new AbortController();
-  const abort = () => upstreamAbort.abort();
-  request.signal.addEventListener("abort", abort, { once: true });
-  const release = () => request.signal.removeEventListener("abort", abort);
-
-  let upstream: UpstreamResponse;
-  let streaming = false; // from here on the stream's end releases the listener
-  try {
-    upstream = await sendUpstream(adapter.buildChatRequest(chat, adapterCtx), upstreamAbort.signal, adapter.id);
-    if (upstream.statusCode >= 400) throw await upstreamError(adapter, upstream, route.apiKey, upstreamAbort.signal);
-    if (!stream) {
-      ctx.record.ttfbMs = Math.round(ctx.elapsed());
-      return await jsonResponse(adapter, adapterCtx, upstream, upstreamAbort.signal, ctx);
-    }
-    streaming = true;
-  } finally {
-    if (!streaming) release();
+  // The client going away aborts the upstream request: request.signal (Next aborts it
+  // when the connection closes) while waiting for the answer; once streaming, Next
+  // cancels the body, which destroys the upstream one.
+  const signal = request.signal;
+  const upstream = await sendUpstream(adapter.buildChatRequest(chat, adapterCtx), signal, adapter.id);
+  if (upstream.statusCode >= 400) throw await upstreamError(adapter, upstream, route.apiKey, signal);
+  if (!stream) {
+    ctx.record.ttfbMs = Math.round(ctx.elapsed());
+    return jsonResponse(adapter, adapterCtx, upstream, signal, ctx);
   }
 
   const clientWantsUsage = (chat.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true;
@@ -66,11 +57,10 @@ export async function handleChatCompletions(request: Request, ctx: GatewayContex
     body: upstream.body,
     converter: adapter.createStreamConverter(adapterCtx, clientWantsUsage),
     dropUsageChunk: !clientWantsUsage,
-    describeFailure: (error) => describeError(upstreamFailure(error, upstreamAbort.signal, adapter.id), ctx.requestId),
-    abortUpstream: abort,
+    describeFailure: (error) => describeError(upstreamFailure(error, signal, adapter.id), ctx.requestId),
+    abortUpstream: () => upstream.body.destroy(),
     onFirstChunk: () => (ctx.record.ttfbMs = Math.round(ctx.elapsed())),
     onEnd: (end) => {
-      release();
       applyUsage(ctx.record, end.usage);
       finish({ error: end.error, clientClosed: end.outcome === "client_closed" });
     },

@@ -10,10 +10,11 @@
 // an error reported by the provider) ends the stream with one OpenAI-shaped error event
 // and a clean end of the response. `onEnd` runs exactly once, however the stream ends:
 // completed, failed, or cancelled because the client went away (which aborts upstream).
+import type { Readable } from "node:stream";
 import { SseParser, parseSse, sseData } from "@/lib/providers/sse";
 import { toUsage } from "@/lib/providers/openai/usage";
 import type { MappedError, SseEvent, StreamConverter, Usage } from "@/lib/providers/types";
-import { GatewayError, type ErrorOutcome } from "./errors";
+import { describeError, GatewayError, type ErrorOutcome } from "./errors";
 
 export interface StreamEnd {
   outcome: "completed" | "failed" | "client_closed";
@@ -23,13 +24,15 @@ export interface StreamEnd {
 }
 
 export interface RelayOptions {
-  body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown };
+  /** The upstream body (undici's BodyReadable). */
+  body: Readable;
   /** Null: OpenAI pass-through. */
   converter: StreamConverter | null;
   /** Pass-through only: drop the usage-only chunk (the client did not ask for usage). */
   dropUsageChunk: boolean;
   /** Maps a failure reading the upstream body (timeouts, resets). */
   describeFailure: (error: unknown) => ErrorOutcome;
+  /** Stops the upstream request (the client went away, or the stream failed). */
   abortUpstream: () => void;
   onFirstChunk?: () => void;
   onEnd: (end: StreamEnd) => void;
@@ -41,8 +44,25 @@ export function errorEvent(error: { message: string; type: string; code: string 
   return encoder.encode(sseData({ error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } }));
 }
 
+// Resolves at the body's next event: data to read, its end, or its failure.
+function nextEvent(body: Readable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      body.off("readable", done);
+      body.off("end", done);
+      body.off("error", done);
+      body.off("close", done);
+      resolve();
+    };
+    body.on("readable", done);
+    body.on("end", done);
+    body.on("error", done);
+    body.on("close", done);
+  });
+}
+
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
-  const iterator = options.body[Symbol.asyncIterator]();
+  const { body } = options;
   const step = options.converter ? convertedStep(options.converter) : passThroughStep(options.dropUsageChunk);
   let ended = false;
   let first = true;
@@ -51,45 +71,63 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     ended = true;
     options.onEnd(result);
   };
+  // A failure nobody recognises still ends the stream with an error event and a record.
+  const describe = (error: unknown): ErrorOutcome => {
+    try {
+      return options.describeFailure(error);
+    } catch {
+      return describeError(new GatewayError("upstream_stream_error", "The upstream stream failed."), "");
+    }
+  };
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, code: string, error: MappedError["body"]["error"]) => {
+    controller.enqueue(errorEvent(error));
+    controller.close();
+    options.abortUpstream();
+    end({ outcome: "failed", usage: step.usage(), error: { code, message: error.message } });
+  };
 
   return new ReadableStream<Uint8Array>({
+    // body.read() returns everything buffered at once: when the client reads slower than
+    // the upstream writes, events are forwarded in fewer, larger writes.
     async pull(controller) {
-      try {
-        for (;;) {
-          const { value, done } = await iterator.next();
-          if (ended) return; // cancelled while waiting
-          if (first && !done) {
+      for (;;) {
+        if (ended) return;
+        const chunk = body.read() as Buffer | null;
+        if (chunk !== null) {
+          if (first) {
             first = false;
             options.onFirstChunk?.();
           }
-          const out = done ? step.finish() : step.push(value);
+          const out = step.push(chunk);
           if (out.bytes) controller.enqueue(out.bytes);
-          if (out.failure) {
-            controller.enqueue(errorEvent(out.failure.error));
-            controller.close();
-            options.abortUpstream();
-            return end({ outcome: "failed", usage: step.usage(), error: { code: out.failure.code, message: out.failure.error.message } });
-          }
-          if (done) {
-            controller.close();
-            const reported = step.reportedError();
-            return end({ outcome: reported ? "failed" : "completed", usage: step.usage(), error: reported });
-          }
+          if (out.failure) return fail(controller, out.failure.code, out.failure.error);
           if (out.bytes) return;
+          continue;
         }
-      } catch (error) {
-        if (ended) return;
-        const failure = options.describeFailure(error);
-        controller.enqueue(errorEvent(failure.body.error));
-        controller.close();
-        options.abortUpstream();
-        end({ outcome: "failed", usage: step.usage(), error: { code: failure.code, message: failure.body.error.message } });
+        if (body.errored) {
+          const failure = describe(body.errored);
+          return fail(controller, failure.code, failure.body.error);
+        }
+        if (body.readableEnded) {
+          const out = step.finish();
+          if (out.bytes) controller.enqueue(out.bytes);
+          if (out.failure) return fail(controller, out.failure.code, out.failure.error);
+          controller.close();
+          const reported = step.reportedError();
+          return end({ outcome: reported ? "failed" : "completed", usage: step.usage(), error: reported });
+        }
+        if (body.destroyed) {
+          // Closed without an error and without an end: the connection was cut.
+          const failure = describe(Object.assign(new Error("upstream body closed early"), { code: "UND_ERR_SOCKET" }));
+          return fail(controller, failure.code, failure.body.error);
+        }
+        await nextEvent(body);
       }
     },
     cancel() {
       end({ outcome: "client_closed", usage: step.usage(), error: null });
       options.abortUpstream();
-      options.body.destroy();
+      body.destroy();
     },
   });
 }
@@ -121,8 +159,26 @@ export function lastEventEnd(buf: Buffer): number {
   return Math.max(lf < 0 ? -1 : lf + 2, crlf < 0 ? -1 : crlf + 4, cr < 0 ? -1 : cr + 2);
 }
 
+const SEPARATORS = ["\n\n", "\r\n\r\n", "\r\r"];
+const USAGE_NULL = Buffer.from('"usage":null');
+
+/** The frame (event and its blank line) around byte `at` of a region of whole frames. */
+function frameAround(region: Buffer, at: number): [number, number] {
+  let start = 0;
+  let end = region.length;
+  for (const sep of SEPARATORS) {
+    const before = region.lastIndexOf(sep, at);
+    if (before >= 0 && before + sep.length <= at) start = Math.max(start, before + sep.length);
+    const after = region.indexOf(sep, at);
+    if (after >= 0) end = Math.min(end, after + sep.length);
+  }
+  return [start, end];
+}
+
+// Only the frames that can matter are decoded and parsed — [DONE], a usage object, an
+// error — found by byte search; every other frame goes out without being looked at.
+// Once include_usage is on every chunk carries "usage":null, which is skipped as bytes.
 function passThroughStep(dropUsageChunk: boolean): Step {
-  const parser = new SseParser();
   let held: Buffer | null = null;
   let usage: Usage | null = null;
   let sawDone = false;
@@ -135,32 +191,35 @@ function passThroughStep(dropUsageChunk: boolean): Step {
       sawDone = true;
       return false;
     }
-    // Every chunk carries "usage":null once include_usage is on; parse only the one with numbers.
-    if (data.includes('"usage"') && !data.includes('"usage":null')) {
-      const chunk = safeParse(data) as { usage?: unknown; choices?: unknown } | null;
-      const found = chunk ? toUsage(chunk.usage) : null;
-      if (found) {
-        usage = found;
-        return dropUsageChunk && Array.isArray(chunk!.choices) && chunk!.choices.length === 0;
-      }
-    }
     if (data.startsWith('{"error"')) {
       const parsed = safeParse(data) as { error?: { message?: unknown; code?: unknown } } | null;
       if (parsed?.error) {
         const code = typeof parsed.error.code === "string" ? parsed.error.code : "upstream_stream_error";
         reported = { code, message: String(parsed.error.message ?? "upstream error") };
       }
+      return false;
     }
-    return false;
+    const chunk = safeParse(data) as { usage?: unknown; choices?: unknown } | null;
+    const found = chunk ? toUsage(chunk.usage) : null;
+    if (!found) return false;
+    usage = found;
+    return dropUsageChunk && Array.isArray(chunk!.choices) && chunk!.choices.length === 0;
   };
 
-  const emit = (complete: Buffer): StepResult => {
-    const text = complete.toString("utf8");
-    let drop = false;
-    for (const event of parser.push(text)) if (inspect(event)) drop = true;
-    if (!drop) return { bytes: complete };
-    const kept = text.split(/(?<=\r\n\r\n|\n\n|\r\r)/).filter((frame) => !parseSse(frame).some((e) => isUsageOnly(e.data)));
-    return kept.length ? { bytes: Buffer.from(kept.join(""), "utf8") } : {};
+  const emit = (region: Buffer): StepResult => {
+    let drop: [number, number] | null = null;
+    for (const marker of ["[DONE]", '"usage"', '{"error"']) {
+      for (let at = region.indexOf(marker); at >= 0; ) {
+        const [start, end] = frameAround(region, at);
+        if (!(marker === '"usage"' && USAGE_NULL.compare(region, at, at + USAGE_NULL.length) === 0)) {
+          for (const event of parseSse(region.toString("utf8", start, end))) if (inspect(event)) drop = [start, end];
+        }
+        at = region.indexOf(marker, Math.max(end, at + 1));
+      }
+    }
+    if (!drop) return { bytes: region };
+    const kept = Buffer.concat([region.subarray(0, drop[0]), region.subarray(drop[1])]);
+    return kept.length ? { bytes: kept } : {};
   };
 
   return {
@@ -178,19 +237,12 @@ function passThroughStep(dropUsageChunk: boolean): Step {
       // An event the upstream did not terminate with a blank line still counts.
       const out = held?.length ? emit(held) : {};
       held = null;
-      for (const event of parser.end()) inspect(event);
       if (!sawDone && !reported) return { ...out, ...incomplete("The upstream stream ended before it was complete.") };
       return out;
     },
     usage: () => usage,
     reportedError: () => reported,
   };
-}
-
-function isUsageOnly(data: string): boolean {
-  if (!data.includes('"usage"')) return false;
-  const chunk = safeParse(data) as { usage?: unknown; choices?: unknown } | null;
-  return !!chunk && toUsage(chunk.usage) !== null && Array.isArray(chunk.choices) && chunk.choices.length === 0;
 }
 
 function convertedStep(converter: StreamConverter): Step {

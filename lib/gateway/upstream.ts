@@ -33,12 +33,26 @@ export function getUpstreamAgent(): Agent {
 export type UpstreamResponse = Dispatcher.ResponseData;
 
 /** Sends the request; network failures and timeouts become 502/504 GatewayErrors. */
+// Upstream URLs repeat (a handful of endpoints per provider): parse each once.
+const targets = new Map<string, { origin: string; path: string }>();
+
+function targetOf(href: string): { origin: string; path: string } {
+  let target = targets.get(href);
+  if (!target) {
+    const url = new URL(href);
+    target = { origin: url.origin, path: url.pathname + url.search };
+    if (targets.size >= 256) targets.clear();
+    targets.set(href, target);
+  }
+  return target;
+}
+
 export async function sendUpstream(req: UpstreamRequest, signal: AbortSignal, provider: string): Promise<UpstreamResponse> {
-  const url = new URL(req.url);
+  const { origin, path } = targetOf(req.url);
   try {
     return await getUpstreamAgent().request({
-      origin: url.origin,
-      path: url.pathname + url.search,
+      origin,
+      path,
       method: req.method,
       headers: req.headers,
       body: req.body,
