@@ -151,6 +151,8 @@ describe("POST /v1/chat/completions", () => {
     const events = parseSse(await reported.text());
     expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ error: { type: "server_error" } });
     expect(await logFor(reported)).toMatchObject({ errorCode: "upstream_stream_error" });
+    const failures = await db.prisma.event.findMany({ where: { type: "upstream_error", details: { path: ["stream"], equals: true } } });
+    expect(failures.length).toBe(3);
   });
 
   it("maps upstream failures before the response: 502 unreachable or reset, 504 timed out; 4xx passed through", async () => {

@@ -2,6 +2,7 @@
 // is a GatewayError with a code from the closed table below (status, OpenAI error type,
 // and the event it is recorded as); provider errors arrive as MappedErrorException from
 // the adapters; anything else is our own bug: a logged 500 that says only the request id.
+import { randomUUID } from "node:crypto";
 import { MappedErrorException, type OpenAIErrorBody } from "@/lib/providers/types";
 import { LimitsUnavailableError } from "@/lib/ratelimit/types";
 
@@ -136,5 +137,5 @@ export function errorResponse(outcome: ErrorOutcome): Response {
 export function unknownUrlResponse(request: Request): Response {
   const path = new URL(request.url).pathname;
   const outcome = describeError(new GatewayError("unknown_url", `Invalid URL (${request.method} ${path})`), "");
-  return errorResponse(outcome);
+  return errorResponse({ ...outcome, headers: { ...outcome.headers, "x-request-id": randomUUID() } });
 }

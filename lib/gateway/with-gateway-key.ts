@@ -5,6 +5,7 @@
 // X-RateLimit-* once a key is known, and the usage record with its events. Handlers
 // contain no try/catch.
 import { randomUUID } from "node:crypto";
+import type { Prisma } from "@/generated/prisma/client";
 import { getEnv } from "@/lib/config/env";
 import { clientIp } from "@/lib/http/client-ip";
 import type { CachedKey } from "@/lib/keys/cache";
@@ -89,6 +90,7 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
             if (end.error) {
               record.errorCode = end.error.code;
               record.errorMessage = end.error.message;
+              if (end.error.code !== "client_closed_request") streamFailureEvent(record);
             } else if (end.clientClosed) {
               record.errorCode = "client_closed_request";
             }
@@ -142,7 +144,22 @@ function recordEvent(record: RequestRecord, outcome: ErrorOutcome): void {
     keyId: record.keyId,
     clientIp: record.clientIp,
     requestId: record.requestId,
-    details: { code: outcome.code, path: record.path, ...(record.model ? { model: record.model } : {}), ...outcome.details } as Record<string, string>,
+    details: { code: outcome.code, path: record.path, ...(record.model ? { model: record.model } : {}), ...outcome.details } as Prisma.InputJsonObject,
+    createdAt: new Date(record.startedAt),
+  });
+}
+
+// A stream that failed after its 200 had started: the client saw an error event.
+function streamFailureEvent(record: RequestRecord): void {
+  getUsageRecorder().event({
+    category: "system",
+    level: "error",
+    type: "upstream_error",
+    message: record.errorMessage ?? "The upstream stream failed.",
+    keyId: record.keyId,
+    clientIp: record.clientIp,
+    requestId: record.requestId,
+    details: { code: record.errorCode, path: record.path, model: record.model, stream: true },
     createdAt: new Date(record.startedAt),
   });
 }
