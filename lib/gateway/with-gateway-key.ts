@@ -102,7 +102,8 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
     } catch (error) {
       deferred = false;
       const outcome = describeError(error, requestId);
-      if (outcome.code === "internal_error") console.error(`[gateway] request ${requestId} failed:`, error);
+      // The stack only: an error object's own fields could carry request options.
+      if (outcome.code === "internal_error") console.error(`[gateway] request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
       response = errorResponse(outcome);
       record.errorCode = outcome.code;
       record.errorMessage = outcome.body.error.message;

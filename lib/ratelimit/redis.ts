@@ -7,6 +7,11 @@
 // the count read from key_daily_usage, which the script sets only if still missing
 // (SET NX), so instances seeding at once agree.
 //
+// Loss window: key_daily_usage lags by one usage flush (lib/usage/recorder.ts FLUSH_MS).
+// The seeding instance adds its own unflushed requests, but after a Redis restart the
+// requests other instances admitted in their last unflushed ~FLUSH_MS are not seen, so a
+// key can be admitted that many requests more on that day.
+//
 // Why not RateLimiterRedis (rate-limiter-flexible): its script counts refused requests
 // and takes no seed for a missing counter.
 import type { Redis } from "ioredis";
