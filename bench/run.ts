@@ -108,7 +108,10 @@ async function main(): Promise<void> {
       PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn", BENCH_ROUTES: "1", OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: baseUrl,
     },
     /\[server\] ready on (http:\/\/\S+)/,
-  );
+  ).catch((error: unknown) => {
+    fake.child.kill("SIGTERM");
+    throw error;
+  });
   const serverUrl = server.match[1];
   const serverPid = server.child.pid!;
   const fakeOrigin = new URL(baseUrl).origin;
