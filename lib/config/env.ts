@@ -88,6 +88,11 @@ const schema = z.object({
   // Seconds SIGTERM waits for in-flight requests (streams) before exiting anyway.
   SHUTDOWN_TIMEOUT: seconds(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // 1 serves /v1/bench-noop, the do-nothing baseline `npm run bench` compares the gateway with.
+  BENCH_ROUTES: z
+    .enum(["0", "1", "true", "false", ""])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -36,10 +36,19 @@ export function compileAllowlist(rules: readonly string[]): IpMatcher {
     if (bits === undefined) list.addAddress(address, family);
     else list.addSubnet(address, Number(bits), family);
   }
+  // BlockList.check builds SocketAddress objects (~8 µs); the gateway asks about the same
+  // few addresses on every request, so answers are remembered (bounded).
+  const seen = new Map<string, boolean>();
   return (raw) => {
     if (!raw) return false;
-    const address = normalizeIp(raw);
-    const family = isIP(address);
-    return family !== 0 && list.check(address, family === 4 ? "ipv4" : "ipv6");
+    let allowed = seen.get(raw);
+    if (allowed === undefined) {
+      const address = normalizeIp(raw);
+      const family = isIP(address);
+      allowed = family !== 0 && list.check(address, family === 4 ? "ipv4" : "ipv6");
+      if (seen.size >= 1024) seen.clear();
+      seen.set(raw, allowed);
+    }
+    return allowed;
   };
 }

@@ -1,0 +1,70 @@
+import { MappedErrorException, openAIError } from "@/lib/providers/types";
+import { LimitsUnavailableError } from "@/lib/ratelimit/types";
+import { describeError, errorResponse, GatewayError, UpstreamErrorResponse } from "./errors";
+import { bearerToken } from "./with-gateway-key";
+import { isHostAllowed } from "./host";
+
+describe("gateway error mapping", () => {
+  it.each([
+    ["missing_api_key", 401, "invalid_request_error", "invalid_api_key"],
+    ["api_key_disabled", 401, "invalid_request_error", "key_disabled"],
+    ["api_key_expired", 401, "invalid_request_error", "key_expired"],
+    ["ip_not_allowed", 403, "permission_error", "ip_not_allowed"],
+    ["model_not_allowed", 403, "permission_error", "model_not_allowed"],
+    ["daily_quota_exceeded", 403, "insufficient_quota", "daily_quota_exceeded"],
+    ["rate_limit_exceeded", 429, "rate_limit_error", "rate_limited"],
+    ["invalid_request", 400, "invalid_request_error", null],
+    ["request_too_large", 413, "invalid_request_error", null],
+    ["model_not_found", 404, "invalid_request_error", null],
+    ["upstream_unreachable", 502, "upstream_error", null],
+    ["upstream_timeout", 504, "upstream_error", null],
+  ] as const)("%s → %i %s", async (code, status, type, security) => {
+    const outcome = describeError(new GatewayError(code, "message", { param: "model" }), "req-1");
+    expect(outcome).toMatchObject({ status, code, security });
+    const response = errorResponse(outcome);
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: { message: "message", type, param: "model", code } });
+  });
+
+  it("passes provider errors through with their status and headers", async () => {
+    const outcome = describeError(new UpstreamErrorResponse(openAIError(429, "slow down", "requests", "rate_limit_exceeded"), { "retry-after": "7" }), "r");
+    expect(outcome).toMatchObject({ status: 429, code: "rate_limit_exceeded", headers: { "retry-after": "7" }, security: null });
+    expect(describeError(new MappedErrorException(openAIError(400, "bad", "invalid_request_error")), "r").code).toBe("upstream_400");
+  });
+
+  it("turns unknown errors into a 500 that names the request id and nothing else", async () => {
+    const outcome = describeError(new TypeError("Cannot read properties of undefined (reading 'secretThing') at /srv/app/lib/x.ts:12"), "req-42");
+    expect(outcome.status).toBe(500);
+    expect(outcome.body.error.code).toBe("internal_error");
+    expect(outcome.body.error.message).toContain("req-42");
+    expect(JSON.stringify(outcome.body)).not.toMatch(/secretThing|\/srv|TypeError/);
+  });
+
+  it("answers 503 when limits cannot be checked, and tells SDKs not to retry a missing provider", () => {
+    expect(describeError(new LimitsUnavailableError("db down"), "r")).toMatchObject({ status: 503, code: "limits_unavailable" });
+    expect(describeError(new GatewayError("provider_not_configured", "x"), "r")).toMatchObject({ status: 503, headers: { "x-should-retry": "false" } });
+  });
+});
+
+describe("request details", () => {
+  it("reads bearer tokens", () => {
+    expect(bearerToken(null)).toBeNull();
+    expect(bearerToken("Bearer sk-akm_abc")).toBe("sk-akm_abc");
+    expect(bearerToken("bearer   sk-akm_abc ")).toBe("sk-akm_abc");
+    expect(bearerToken("Basic dXNlcjpwYXNz")).toBe("");
+    expect(bearerToken("Bearer a b")).toBe("");
+  });
+
+  it("checks Host against ALLOWED_HOSTS", () => {
+    const allowed = ["api.example.com", ".internal.test", "localhost:8080"];
+    expect(isHostAllowed("api.example.com", allowed)).toBe(true);
+    expect(isHostAllowed("API.example.com:443", allowed)).toBe(true);
+    expect(isHostAllowed("gw.internal.test", allowed)).toBe(true);
+    expect(isHostAllowed("internal.test", allowed)).toBe(true);
+    expect(isHostAllowed("localhost:8080", allowed)).toBe(true);
+    expect(isHostAllowed("localhost:9090", allowed)).toBe(false);
+    expect(isHostAllowed("evil.com", allowed)).toBe(false);
+    expect(isHostAllowed("api.example.com.evil.com", allowed)).toBe(false);
+    expect(isHostAllowed(null, allowed)).toBe(false);
+  });
+});

@@ -1,0 +1,13 @@
+// ALLOWED_HOSTS: a request whose Host header names another host is refused, which stops
+// DNS-rebinding and stray virtual hosts. Entries are host names ("api.example.com"),
+// host:port, or ".example.com" for the domain and its subdomains; case does not matter.
+export function isHostAllowed(hostHeader: string | null, allowed: readonly string[]): boolean {
+  if (!hostHeader) return false;
+  const host = hostHeader.trim().toLowerCase();
+  const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.replace(/:\d+$/, "");
+  return allowed.some((entry) => {
+    const e = entry.toLowerCase();
+    if (e.startsWith(".")) return name === e.slice(1) || name.endsWith(e);
+    return e === host || e === name;
+  });
+}

@@ -1,0 +1,61 @@
+// GET /v1/models: the models of every configured provider, as OpenAI lists them, limited
+// to those the key may use. Provider lists change rarely; each is cached for LIST_TTL_MS.
+import { isModelAllowed } from "@/lib/keys/verify";
+import { configuredProviders, type ProviderTarget } from "@/lib/providers/registry";
+import type { ProviderId } from "@/lib/providers/types";
+import { GatewayError } from "./errors";
+import { sendUpstream, upstreamError, upstreamFailure } from "./upstream";
+import type { GatewayContext } from "./with-gateway-key";
+
+const LIST_TTL_MS = 5 * 60_000;
+
+interface CachedList {
+  at: number;
+  ids: Promise<string[]>;
+}
+
+const g = globalThis as unknown as { __akmModelLists?: Map<ProviderId, CachedList> };
+const lists = (g.__akmModelLists ??= new Map());
+
+async function fetchModelIds(target: ProviderTarget): Promise<string[]> {
+  const { adapter } = target;
+  const signal = AbortSignal.timeout(30_000);
+  const upstream = await sendUpstream(adapter.buildListModelsRequest({ apiKey: target.apiKey, baseUrl: target.baseUrl }), signal, adapter.id);
+  if (upstream.statusCode >= 400) throw await upstreamError(adapter, upstream, target.apiKey, signal);
+  let body: unknown;
+  try {
+    body = await upstream.body.json();
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new GatewayError("upstream_bad_response", `The upstream provider (${adapter.id}) answered with a model list that is not JSON.`);
+    throw upstreamFailure(error, signal, adapter.id);
+  }
+  return adapter.parseModelList(body);
+}
+
+function modelIds(target: ProviderTarget, now: number): Promise<string[]> {
+  const cached = lists.get(target.adapter.id);
+  if (cached && now - cached.at < LIST_TTL_MS) return cached.ids;
+  const ids = fetchModelIds(target);
+  lists.set(target.adapter.id, { at: now, ids });
+  ids.catch(() => lists.delete(target.adapter.id)); // a failure is not cached
+  return ids;
+}
+
+export async function handleListModels(_request: Request, ctx: GatewayContext): Promise<Response> {
+  const targets = configuredProviders();
+  const results = await Promise.allSettled(targets.map((t) => modelIds(t, Date.now())));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  // One provider down should not hide the others; all of them down is an error.
+  if (failed && results.every((r) => r.status === "rejected")) throw failed.reason;
+  const data = results.flatMap((result, i) =>
+    result.status === "fulfilled"
+      ? result.value.filter((id) => isModelAllowed(ctx.key, id)).map((id) => ({ id, object: "model", created: 0, owned_by: targets[i].adapter.id }))
+      : [],
+  );
+  return Response.json({ object: "list", data });
+}
+
+/** For tests: forget cached provider lists. */
+export function clearModelListCache(): void {
+  lists.clear();
+}

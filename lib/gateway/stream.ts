@@ -1,0 +1,285 @@
+// Relaying a streamed completion to the client. Two modes:
+//  - pass-through (OpenAI): upstream bytes go out unchanged, event by event as each
+//    event's blank line arrives (an incomplete trailing event is held until it is
+//    complete, so an error event can never be glued to half an event). The events are
+//    parsed on the side only to read the usage chunk, and that chunk is removed when the
+//    client did not ask for it (the gateway asked upstream for it);
+//  - converted (other providers): each upstream event goes through the adapter's
+//    StreamConverter and OpenAI chunks are written, ending in `data: [DONE]`.
+// After the 200 has started, an upstream failure (reset, idle timeout, premature end,
+// an error reported by the provider) ends the stream with one OpenAI-shaped error event
+// and a clean end of the response. `onEnd` runs exactly once, however the stream ends:
+// completed, failed, or cancelled because the client went away (which aborts upstream).
+import type { Readable } from "node:stream";
+import { SseParser, parseSse, sseData } from "@/lib/providers/sse";
+import { toUsage } from "@/lib/providers/openai/usage";
+import type { MappedError, SseEvent, StreamConverter, Usage } from "@/lib/providers/types";
+import { describeError, GatewayError, type ErrorOutcome } from "./errors";
+
+export interface StreamEnd {
+  outcome: "completed" | "failed" | "client_closed";
+  usage: Usage | null;
+  /** Why a failed stream failed (recorded; already sent to the client as an error event). */
+  error: { code: string; message: string } | null;
+}
+
+export interface RelayOptions {
+  /** The upstream body (undici's BodyReadable). */
+  body: Readable;
+  /** Null: OpenAI pass-through. */
+  converter: StreamConverter | null;
+  /** Pass-through only: drop the usage-only chunk (the client did not ask for usage). */
+  dropUsageChunk: boolean;
+  /** Maps a failure reading the upstream body (timeouts, resets). */
+  describeFailure: (error: unknown) => ErrorOutcome;
+  /** Stops the upstream request (the client went away, or the stream failed). */
+  abortUpstream: () => void;
+  onFirstChunk?: () => void;
+  onEnd: (end: StreamEnd) => void;
+}
+
+const encoder = new TextEncoder();
+
+export function errorEvent(error: { message: string; type: string; code: string | null; param?: string | null }): Uint8Array {
+  return encoder.encode(sseData({ error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } }));
+}
+
+// Resolves at the body's next event: data to read, its end, or its failure.
+function nextEvent(body: Readable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      body.off("readable", done);
+      body.off("end", done);
+      body.off("error", done);
+      body.off("close", done);
+      resolve();
+    };
+    body.on("readable", done);
+    body.on("end", done);
+    body.on("error", done);
+    body.on("close", done);
+  });
+}
+
+export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
+  const { body } = options;
+  const step = options.converter ? convertedStep(options.converter) : passThroughStep(options.dropUsageChunk);
+  let ended = false;
+  let first = true;
+  const end = (result: StreamEnd) => {
+    if (ended) return;
+    ended = true;
+    options.onEnd(result);
+  };
+  // A failure nobody recognises still ends the stream with an error event and a record.
+  const describe = (error: unknown): ErrorOutcome => {
+    try {
+      return options.describeFailure(error);
+    } catch {
+      return describeError(new GatewayError("upstream_stream_error", "The upstream stream failed."), "");
+    }
+  };
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, code: string, error: MappedError["body"]["error"]) => {
+    controller.enqueue(errorEvent(error));
+    controller.close();
+    options.abortUpstream();
+    end({ outcome: "failed", usage: step.usage(), error: { code, message: error.message } });
+  };
+
+  return new ReadableStream<Uint8Array>({
+    // body.read() returns everything buffered at once: when the client reads slower than
+    // the upstream writes, events are forwarded in fewer, larger writes.
+    async pull(controller) {
+      for (;;) {
+        if (ended) return;
+        const chunk = body.read() as Buffer | null;
+        if (chunk !== null) {
+          if (first) {
+            first = false;
+            options.onFirstChunk?.();
+          }
+          const out = step.push(chunk);
+          if (out.bytes) controller.enqueue(out.bytes);
+          if (out.failure) return fail(controller, out.failure.code, out.failure.error);
+          if (out.bytes) return;
+          continue;
+        }
+        if (body.errored) {
+          const failure = describe(body.errored);
+          return fail(controller, failure.code, failure.body.error);
+        }
+        if (body.readableEnded) {
+          const out = step.finish();
+          if (out.bytes) controller.enqueue(out.bytes);
+          if (out.failure) return fail(controller, out.failure.code, out.failure.error);
+          controller.close();
+          const reported = step.reportedError();
+          return end({ outcome: reported ? "failed" : "completed", usage: step.usage(), error: reported });
+        }
+        if (body.destroyed) {
+          // Closed without an error and without an end: the connection was cut.
+          const failure = describe(Object.assign(new Error("upstream body closed early"), { code: "UND_ERR_SOCKET" }));
+          return fail(controller, failure.code, failure.body.error);
+        }
+        await nextEvent(body);
+      }
+    },
+    cancel() {
+      end({ outcome: "client_closed", usage: step.usage(), error: null });
+      options.abortUpstream();
+      body.destroy();
+    },
+  });
+}
+
+interface StepResult {
+  bytes?: Uint8Array;
+  /** The stream must end with this error event. */
+  failure?: { code: string; error: MappedError["body"]["error"] };
+}
+
+interface Step {
+  push(chunk: Uint8Array): StepResult;
+  finish(): StepResult;
+  usage(): Usage | null;
+  /** An error event the provider sent and that was passed through as it was. */
+  reportedError(): { code: string; message: string } | null;
+}
+
+const incomplete = (message: string): StepResult => {
+  const e = new GatewayError("upstream_stream_error", message);
+  return { failure: { code: e.code, error: { message: e.message, type: "upstream_error", param: null, code: e.code } } };
+};
+
+/** Index just past the last blank line (end of the last complete event), or -1. */
+export function lastEventEnd(buf: Buffer): number {
+  const lf = buf.lastIndexOf("\n\n");
+  const crlf = buf.lastIndexOf("\r\n\r\n");
+  const cr = buf.lastIndexOf("\r\r");
+  return Math.max(lf < 0 ? -1 : lf + 2, crlf < 0 ? -1 : crlf + 4, cr < 0 ? -1 : cr + 2);
+}
+
+const SEPARATORS = ["\n\n", "\r\n\r\n", "\r\r"];
+const USAGE_NULL = Buffer.from('"usage":null');
+
+/** The frame (event and its blank line) around byte `at` of a region of whole frames. */
+function frameAround(region: Buffer, at: number): [number, number] {
+  let start = 0;
+  let end = region.length;
+  for (const sep of SEPARATORS) {
+    const before = region.lastIndexOf(sep, at);
+    if (before >= 0 && before + sep.length <= at) start = Math.max(start, before + sep.length);
+    const after = region.indexOf(sep, at);
+    if (after >= 0) end = Math.min(end, after + sep.length);
+  }
+  return [start, end];
+}
+
+// Only the frames that can matter are decoded and parsed — [DONE], a usage object, an
+// error — found by byte search; every other frame goes out without being looked at.
+// Once include_usage is on every chunk carries "usage":null, which is skipped as bytes.
+function passThroughStep(dropUsageChunk: boolean): Step {
+  let held: Buffer | null = null;
+  let usage: Usage | null = null;
+  let sawDone = false;
+  let reported: { code: string; message: string } | null = null;
+
+  // Returns true for the usage-only chunk (empty choices) that is to be dropped.
+  const inspect = (event: SseEvent): boolean => {
+    const data = event.data;
+    if (data === "[DONE]") {
+      sawDone = true;
+      return false;
+    }
+    if (data.startsWith('{"error"')) {
+      const parsed = safeParse(data) as { error?: { message?: unknown; code?: unknown } } | null;
+      if (parsed?.error) {
+        const code = typeof parsed.error.code === "string" ? parsed.error.code : "upstream_stream_error";
+        reported = { code, message: String(parsed.error.message ?? "upstream error") };
+      }
+      return false;
+    }
+    const chunk = safeParse(data) as { usage?: unknown; choices?: unknown } | null;
+    const found = chunk ? toUsage(chunk.usage) : null;
+    if (!found) return false;
+    usage = found;
+    return dropUsageChunk && Array.isArray(chunk!.choices) && chunk!.choices.length === 0;
+  };
+
+  const emit = (region: Buffer): StepResult => {
+    let drop: [number, number] | null = null;
+    for (const marker of ["[DONE]", '"usage"', '{"error"']) {
+      for (let at = region.indexOf(marker); at >= 0; ) {
+        const [start, end] = frameAround(region, at);
+        if (!(marker === '"usage"' && USAGE_NULL.compare(region, at, at + USAGE_NULL.length) === 0)) {
+          for (const event of parseSse(region.toString("utf8", start, end))) if (inspect(event)) drop = [start, end];
+        }
+        at = region.indexOf(marker, Math.max(end, at + 1));
+      }
+    }
+    if (!drop) return { bytes: region };
+    const kept = Buffer.concat([region.subarray(0, drop[0]), region.subarray(drop[1])]);
+    return kept.length ? { bytes: kept } : {};
+  };
+
+  return {
+    push(chunk) {
+      const buf: Buffer = held ? Buffer.concat([held, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const endAt = lastEventEnd(buf);
+      if (endAt < 0) {
+        held = buf;
+        return {};
+      }
+      held = endAt < buf.length ? buf.subarray(endAt) : null;
+      return emit(endAt === buf.length ? buf : buf.subarray(0, endAt));
+    },
+    finish() {
+      // An event the upstream did not terminate with a blank line still counts.
+      const out = held?.length ? emit(held) : {};
+      held = null;
+      if (!sawDone && !reported) return { ...out, ...incomplete("The upstream stream ended before it was complete.") };
+      return out;
+    },
+    usage: () => usage,
+    reportedError: () => reported,
+  };
+}
+
+function convertedStep(converter: StreamConverter): Step {
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  const frames = (chunks: unknown[]) => chunks.map((c) => sseData(c)).join("");
+  const failed = (): StepResult["failure"] | undefined => {
+    const error = converter.error();
+    return error ? { code: error.body.error.code ?? `upstream_${error.status}`, error: error.body.error } : undefined;
+  };
+  const run = (events: SseEvent[]): StepResult => {
+    let out = "";
+    for (const event of events) {
+      out += frames(converter.push(event));
+      const failure = failed();
+      if (failure) return { bytes: out ? encoder.encode(out) : undefined, failure };
+    }
+    return out ? { bytes: encoder.encode(out) } : {};
+  };
+  return {
+    push: (chunk) => run(parser.push(decoder.decode(chunk, { stream: true }))),
+    finish() {
+      const result = run([...parser.push(decoder.decode()), ...parser.end()]);
+      if (result.failure) return result;
+      const tail = frames(converter.end()) + "data: [DONE]\n\n";
+      const before = result.bytes ? Buffer.from(result.bytes).toString("utf8") : "";
+      return { bytes: encoder.encode(before + tail) };
+    },
+    usage: () => converter.usage(),
+    reportedError: () => null,
+  };
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,93 @@
+import { parseEnv } from "@/lib/config/env";
+import { routeModel } from "../registry";
+import { parseSse } from "../sse";
+import { openaiAdapter } from "./index";
+
+const ctx = { apiKey: "sk-provider-secret", baseUrl: "https://api.openai.test/v1", model: "gpt-4o", requestId: "r1", created: 1 };
+
+// Recorded from OpenAI's documented examples (chat object and streaming with include_usage).
+const COMPLETION = {
+  id: "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+  object: "chat.completion",
+  created: 1741570283,
+  model: "gpt-4o-2024-08-06",
+  choices: [{ index: 0, message: { role: "assistant", content: "Hello!", refusal: null, annotations: [] }, logprobs: null, finish_reason: "stop" }],
+  usage: {
+    prompt_tokens: 1117,
+    completion_tokens: 46,
+    total_tokens: 1163,
+    prompt_tokens_details: { cached_tokens: 1024, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  },
+  service_tier: "default",
+  system_fingerprint: "fp_fc9f1d7035",
+};
+
+describe("OpenAI adapter", () => {
+  it("forwards the body as sent, with the bare model name and the provider key", () => {
+    const upstream = openaiAdapter.buildChatRequest({ model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0.3, seed: 7 }, ctx);
+    expect(upstream).toMatchObject({ url: "https://api.openai.test/v1/chat/completions", method: "POST", headers: { authorization: "Bearer sk-provider-secret" } });
+    expect(JSON.parse(upstream.body!)).toEqual({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0.3, seed: 7 });
+  });
+
+  it("asks for the usage chunk on streams, keeping the client's other stream options", () => {
+    const body = (req: object) => JSON.parse(openaiAdapter.buildChatRequest({ model: "gpt-4o", messages: [], ...req }, ctx).body!);
+    expect(body({ stream: true })).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(body({ stream: true, stream_options: { include_obfuscation: false } }).stream_options).toEqual({ include_obfuscation: false, include_usage: true });
+    expect(body({ stream: false })).not.toHaveProperty("stream_options");
+  });
+
+  it("returns the response object itself and reads its usage", () => {
+    const { body, usage } = openaiAdapter.convertChatResponse(COMPLETION, ctx);
+    expect(body).toBe(COMPLETION);
+    expect(usage).toEqual({ inputTokens: 1117, outputTokens: 46, cachedInputTokens: 1024 });
+    expect(openaiAdapter.createStreamConverter(ctx, false)).toBeNull();
+  });
+
+  it("reads the usage chunk of a recorded stream", async () => {
+    const { toUsage } = await import("./usage");
+    const events = parseSse(
+      'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"usage":null}\n\n' +
+        'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}}\n\n' +
+        "data: [DONE]\n\n",
+    );
+    expect(events.map((e) => (e.data.startsWith("{") ? toUsage(JSON.parse(e.data).usage) : "done"))).toEqual([null, { inputTokens: 9, outputTokens: 1 }, "done"]);
+  });
+
+  it("passes OpenAI errors through, but hides a refused provider key behind a 502", () => {
+    const notFound = { error: { message: "The model `gpt-9` does not exist or you do not have access to it.", type: "invalid_request_error", param: null, code: "model_not_found" } };
+    expect(openaiAdapter.mapError(404, notFound)).toEqual({ status: 404, body: notFound });
+    const refused = openaiAdapter.mapError(401, { error: { message: "Incorrect API key provided: sk-pro****cret.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+    expect(refused.status).toBe(502);
+    expect(refused.body.error.code).toBe("upstream_auth_failed");
+    expect(JSON.stringify(refused)).not.toContain("sk-pro");
+    expect(openaiAdapter.mapError(502, "<html>Bad gateway</html>")).toEqual({
+      status: 502,
+      body: { error: { message: "OpenAI answered with HTTP 502.", type: "upstream_error", param: null, code: "upstream_502" } },
+    });
+  });
+
+  it("lists model ids", () => {
+    expect(openaiAdapter.parseModelList({ object: "list", data: [{ id: "gpt-4o", object: "model" }, { id: 5 }, {}] })).toEqual(["gpt-4o"]);
+    expect(openaiAdapter.buildListModelsRequest(ctx)).toMatchObject({ url: "https://api.openai.test/v1/models", method: "GET" });
+  });
+});
+
+describe("model registry", () => {
+  const env = parseEnv({ OPENAI_API_KEY: "sk-x", DATA_DIR: "/tmp/akm-registry-test" });
+
+  it("routes OpenAI model families and the provider/model form to the OpenAI adapter", () => {
+    for (const model of ["gpt-4o", "gpt-4.1-mini", "o1", "o3-mini", "o4-mini", "chatgpt-4o-latest", "text-embedding-3-small", "ft:gpt-4o-mini:org::abc"]) {
+      expect(routeModel(model, env)).toMatchObject({ ok: true, model, adapter: { id: "openai" } });
+    }
+    expect(routeModel("openai/my-custom-model", env)).toMatchObject({ ok: true, model: "my-custom-model", apiKey: "sk-x" });
+  });
+
+  it("says which models it does not know and which providers are not configured", () => {
+    expect(routeModel("llama-3-70b", env)).toEqual({ ok: false, reason: "unknown_model" });
+    expect(routeModel("meta/llama-3", env)).toEqual({ ok: false, reason: "unknown_model" });
+    expect(routeModel("openai/", env)).toEqual({ ok: false, reason: "unknown_model" });
+    const unconfigured = parseEnv({ DATA_DIR: "/tmp/akm-registry-test" });
+    expect(routeModel("gpt-4o", unconfigured)).toEqual({ ok: false, reason: "provider_not_configured", provider: "openai", keyVariable: "OPENAI_API_KEY" });
+  });
+});
