@@ -7,8 +7,9 @@
 //   do-nothing  a Next route handler on the same server that answers at once
 //               (/v1/bench-noop, served only with BENCH_ROUTES=1);
 //   bare-forward  a Next route handler on the same server that forwards the body through
-//               the same undici Agent with no key, limits or records — the difference to
-//               the gateway is what those cost.
+//               the same undici Agent with no key, limits or records;
+//   gateway-next  the gateway served through Next's router (V1_DIRECT=0, a second server
+//               with a copy of the same database) instead of directly by our server.
 // For JSON and for 20-chunk streams, at concurrency 1 and 32. The fake upstream, the
 // production server and the load generator (undici) each run in their own process; runs
 // are interleaved (every round measures every case once) and medians of the rounds are
@@ -18,7 +19,7 @@
 // BENCH_ONLY=gateway,stream limits the cases and BENCH_SERVER_NODE_ARGS="--cpu-prof" adds node
 // options to the server's command line.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ensureBuild } from "../lib/server/build";
@@ -29,11 +30,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 2) * 1000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-type Target = "gateway" | "direct" | "do-nothing" | "bare-forward";
+type Target = "gateway" | "direct" | "do-nothing" | "bare-forward" | "gateway-next";
 type Mode = "json" | "stream";
 const ONLY = (process.env.BENCH_ONLY ?? "").split(",").filter(Boolean);
 const pick = <T extends string | number>(xs: T[]) => (xs.some((x) => ONLY.includes(String(x))) ? xs.filter((x) => ONLY.includes(String(x))) : xs);
-const TARGETS = pick<Target>(["gateway", "direct", "do-nothing", "bare-forward"]);
+const TARGETS = pick<Target>(["gateway", "direct", "do-nothing", "bare-forward", "gateway-next"]);
 const MODES = pick<Mode>(["json", "stream"]);
 const CONCURRENCY = pick([1, 32]);
 
@@ -102,18 +103,24 @@ async function main(): Promise<void> {
 
   const fake = await startChild(["--import", "tsx", "bench/fake-upstream.ts"], {}, /^(\{.*\})\n/m);
   const { baseUrl, apiKey } = JSON.parse(fake.match[1]) as { baseUrl: string; apiKey: string };
-  const server = await startChild(
-    [...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "server.mjs", "--no-build"],
-    {
-      PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn", BENCH_ROUTES: "1", OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: baseUrl,
-    },
-    /\[server\] ready on (http:\/\/\S+)/,
-  ).catch((error: unknown) => {
+  // The second server needs its own copy: an embedded database has one process.
+  const nextDataDir = mkdtempSync(join(tmpdir(), "akm-bench-next-"));
+  cpSync(join(dataDir, "pglite"), join(nextDataDir, "pglite"), { recursive: true });
+  cpSync(join(dataDir, "secret_key"), join(nextDataDir, "secret_key"));
+  const startServer = (dir: string, extra: Record<string, string>) =>
+    startChild(
+      [...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "server.mjs", "--no-build"],
+      { PORT: "0", HOST: "127.0.0.1", DATA_DIR: dir, LOG_LEVEL: "warn", BENCH_ROUTES: "1", OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: baseUrl, ...extra },
+      /\[server\] ready on (http:\/\/\S+)/,
+    );
+  const servers = await Promise.all([startServer(dataDir, {}), startServer(nextDataDir, { V1_DIRECT: "0" })]).catch((error: unknown) => {
     fake.child.kill("SIGTERM");
     throw error;
   });
+  const [server, nextServer] = servers;
   const serverUrl = server.match[1];
-  const serverPid = server.child.pid!;
+  const nextServerUrl = nextServer.match[1];
+  const pidOf = (target: Target) => (target === "gateway-next" ? nextServer : server).child.pid!;
   const fakeOrigin = new URL(baseUrl).origin;
 
   const jobFor = (target: Target, mode: Mode, concurrency: number): Job => {
@@ -128,7 +135,8 @@ async function main(): Promise<void> {
     }
     const path =
       target === "gateway" ? "/v1/chat/completions" : target === "bare-forward" ? "/v1/bench-noop?forward=1" : `/v1/bench-noop${mode === "stream" ? "?stream=1" : ""}`;
-    return { ...common, origin: serverUrl, path, headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" } };
+    const origin = target === "gateway-next" ? nextServerUrl : serverUrl;
+    return { ...common, origin, path: target === "gateway-next" ? "/v1/chat/completions" : path, headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" } };
   };
 
   const samples = new Map<string, Sample[]>();
@@ -142,9 +150,9 @@ async function main(): Promise<void> {
           const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]);
           for (const target of order) {
             const onServer = target !== "direct";
-            const cpuBefore = onServer ? cpuMs(serverPid) : 0;
+            const cpuBefore = onServer ? cpuMs(pidOf(target)) : 0;
             const result = await runLoad(jobFor(target, mode, concurrency));
-            const cpuAfter = onServer ? cpuMs(serverPid) : 0;
+            const cpuAfter = onServer ? cpuMs(pidOf(target)) : 0;
             const sorted = result.latenciesMs.sort((a, b) => a - b);
             const sample: Sample = {
               rps: result.requests / result.seconds,
@@ -160,10 +168,10 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    const exited = new Promise((r) => server.child.once("exit", r));
-    server.child.kill("SIGTERM");
+    const exited = servers.map(({ child }) => new Promise((r) => child.once("exit", r)));
+    for (const { child } of servers) child.kill("SIGTERM");
     fake.child.kill("SIGTERM");
-    await exited; // a --cpu-prof profile is written on exit
+    await Promise.all(exited); // a --cpu-prof profile is written on exit
   }
 
   const summary = (t: Target, m: Mode, c: number) => {
@@ -176,7 +184,8 @@ async function main(): Promise<void> {
   const out = (line = "") => lines.push(line);
   out(`api-key-manager gateway benchmark — ${new Date().toISOString()}`);
   out(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average at the end ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  out(`${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s per case; medians of the rounds. Gateway: embedded database, in-memory limits, usage records on.`);
+  out(`${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s per case; medians of the rounds. Gateway: embedded database, in-memory limits, usage records on,`);
+  out("served directly by our server (the default); gateway-next: the same through Next's router (V1_DIRECT=0).");
   out();
   out("mode    conc  target        req/s    p50 ms   p99 ms   server CPU/req ms");
   for (const m of MODES) {
@@ -193,7 +202,11 @@ async function main(): Promise<void> {
     for (const c of CONCURRENCY) {
       const ratio = summary("gateway", m, c).rps / summary("do-nothing", m, c).rps;
       const bare = summary("gateway", m, c).rps / summary("bare-forward", m, c).rps;
-      out(`  ${m} c=${c}: gateway / do-nothing throughput = ${ratio.toFixed(2)}${c === 32 ? " (target ≥ 0.80)" : ""}; gateway / bare-forward = ${bare.toFixed(2)}`);
+      const viaNext = summary("gateway-next", m, c).rps / summary("do-nothing", m, c).rps;
+      out(
+        `  ${m} c=${c}: gateway / do-nothing throughput = ${ratio.toFixed(2)}${c === 32 ? " (target ≥ 0.80)" : ""}; ` +
+          `gateway / bare-forward = ${bare.toFixed(2)}; gateway through Next / do-nothing = ${viaNext.toFixed(2)}`,
+      );
     }
   }
   for (const m of MODES) {

@@ -1,12 +1,15 @@
 // Start-up inside the Next server process (instrumentation.ts): open the database before
 // the first request, so the embedded one is locked against a second process and
-// migrated; check PostgreSQL's migrations; start the expiry sweep.
+// migrated; check PostgreSQL's migrations; start the expiry sweep; hand the /v1 handlers
+// to our server (lib/server/direct-routes.ts).
 import { getEnv } from "@/lib/config/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { readMigrations } from "@/lib/db/migrate";
+import { V1_ROUTES } from "@/lib/gateway/routes";
 import { sweepExpiredKeys } from "@/lib/keys/service";
 import { stopChangePoller } from "@/lib/keys/verify";
 import { issueLocalToken } from "@/lib/tokens/service";
+import { registerDirectRoutes } from "./direct-routes";
 import { onShutdown } from "./lifecycle";
 
 const SWEEP_MS = 60_000;
@@ -35,6 +38,7 @@ async function start(): Promise<void> {
     await db.$queryRaw`SELECT 1`; // opens, locks and migrates the embedded database
     await issueLocalToken(env.dataDir);
   }
+  registerDirectRoutes(V1_ROUTES);
   const sweep = () => sweepExpiredKeys().catch((error) => console.warn(`[keys] expiry sweep failed: ${(error as Error).message}`));
   await sweep();
   const timer = setInterval(sweep, SWEEP_MS);

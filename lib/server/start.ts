@@ -10,6 +10,7 @@ import next from "next";
 import { ConfigError, getEnv, type Env } from "@/lib/config/env";
 import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { ensureBuild } from "./build";
+import { findDirectRoute, serveDirect } from "./direct-routes";
 import { runShutdownHooks } from "./lifecycle";
 import { serverInfoPath } from "./local-files";
 
@@ -47,6 +48,16 @@ export async function startServer(root: string, options: { build?: boolean } = {
     res.once("close", () => {
       if (--inflight === 0) drained?.();
     });
+    const direct = env.V1_DIRECT ? findDirectRoute(req.method, req.url) : undefined;
+    if (direct) {
+      serveDirect(direct, req, res).catch((error: Error) => {
+        // The handlers map their own errors; reaching here is a bug in this host.
+        console.error(`[server] ${req.method} ${req.url}: ${error.stack ?? error.message}`);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end();
+      });
+      return;
+    }
     void handle(req, res);
   });
   // Longer than the usual proxy idle timeouts (Nginx 60 s), so the proxy closes first.
