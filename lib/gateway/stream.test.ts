@@ -154,4 +154,20 @@ describe("stream relay, converted", () => {
     expect(end).toMatchObject({ outcome: "failed", error: { code: "x_failed" } });
     expect(aborted).toBe(1);
   });
+
+  it("ends with the error a converter finds at end() (a stream cut short), not with [DONE]", async () => {
+    const cut: StreamConverter = {
+      ...converter(),
+      end() {
+        this.error = () => ({ status: 502, body: { error: { message: "cut short", type: "server_error", param: null, code: "upstream_stream_incomplete" } } });
+        return [{ object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "tail" } }] }];
+      },
+    };
+    const { text, end } = await relay([Buffer.from('data: {"t":"a"}\n\ndata: {"u":[3,1]}\n\n')], { converter: cut });
+    const data = parseSse(text).map((e) => e.data);
+    expect(data).not.toContain("[DONE]");
+    expect(data.slice(0, 2).map((d) => JSON.parse(d).choices[0].delta.content)).toEqual(["a", "tail"]);
+    expect(JSON.parse(data.at(-1)!)).toEqual({ error: { message: "cut short", type: "server_error", param: null, code: "upstream_stream_incomplete" } });
+    expect(end).toEqual({ outcome: "failed", usage: { inputTokens: 3, outputTokens: 1 }, error: { code: "upstream_stream_incomplete", message: "cut short" } });
+  });
 });

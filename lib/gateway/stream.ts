@@ -267,9 +267,13 @@ function convertedStep(converter: StreamConverter): Step {
     finish() {
       const result = run([...parser.push(decoder.decode()), ...parser.end()]);
       if (result.failure) return result;
-      const tail = frames(converter.end()) + "data: [DONE]\n\n";
       const before = result.bytes ? Buffer.from(result.bytes).toString("utf8") : "";
-      return { bytes: encoder.encode(before + tail) };
+      const tail = before + frames(converter.end());
+      // end() is where a converter notices a stream cut short (no message_stop, no finish
+      // reason): no [DONE] then, but the error event.
+      const failure = failed();
+      if (failure) return { bytes: tail ? encoder.encode(tail) : undefined, failure };
+      return { bytes: encoder.encode(tail + "data: [DONE]\n\n") };
     },
     usage: () => converter.usage(),
     reportedError: () => null,
