@@ -68,6 +68,13 @@ describe("GET /v1/models with several providers", () => {
 
     const { secret: narrow } = await createKey({ name: "narrow", allowedModels: ["gpt-4o", "claude-haiku-4-5", "gemini-2.5-pro", "claude-unknown"] }, { actor: "cli" });
     expect((await list(narrow)).data.map((m) => m.id)).toEqual(["gpt-4o", "claude-haiku-4-5", "gemini-2.5-pro"]);
+
+    // A key allowed only the "provider/model" form sees that form, the name it may call.
+    const { secret: explicit } = await createKey({ name: "explicit", allowedModels: ["anthropic/claude-sonnet-4-5", "gemini/gemini-2.5-flash"] }, { actor: "cli" });
+    expect((await list(explicit)).data).toEqual([
+      { id: "anthropic/claude-sonnet-4-5", object: "model", created: 0, owned_by: "anthropic" },
+      { id: "gemini/gemini-2.5-flash", object: "model", created: 0, owned_by: "gemini" },
+    ]);
   });
 
   it("asks each provider once per cache period", async () => {

@@ -95,6 +95,8 @@ export interface StreamConverter {
    * seen the gateway ends the stream with it as an error event.
    */
   error(): MappedError | null;
+  /** The model that answered as the stream names it (for the usage record); until then the requested one. */
+  model(): string;
 }
 
 export interface ProviderAdapter {
