@@ -251,7 +251,7 @@ describe("Anthropic through the gateway", () => {
     anthropic.enqueue({ error: "invalid_request" });
     const refused = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi") }));
     expect(refused).toBeInstanceOf(BadRequestError);
-    expect(refused.message).toBe('Anthropic: messages: roles must alternate between "user" and "assistant"');
+    expect(refused.error).toMatchObject({ message: 'Anthropic: messages: roles must alternate between "user" and "assistant"' });
     expect(refused.type).toBe("invalid_request_error");
 
     const before = anthropic.received.length;
@@ -313,7 +313,7 @@ describe("a gateway whose Anthropic key is wrong and which has no Google key", (
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error.status).toBe(503);
     expect(error.code).toBe("provider_not_configured");
-    expect(error.message).toBe("The model 'gemini-2.5-flash' is served by gemini, which is not configured on this gateway (GOOGLE_API_KEY is not set).");
+    expect(error.error).toMatchObject({ message: "The model 'gemini-2.5-flash' is served by gemini, which is not configured on this gateway (GOOGLE_API_KEY is not set)." });
   });
 
   it("lists the models of the providers that answer: OpenAI's only", async () => {

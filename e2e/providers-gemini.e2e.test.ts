@@ -226,7 +226,7 @@ describe("Gemini through the gateway", () => {
     const limited = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi") }));
     expect(limited).toBeInstanceOf(RateLimitError);
     expect(limited.code).toBe("RESOURCE_EXHAUSTED");
-    expect(limited.message).toBe("Gemini: You exceeded your current quota, please check your plan and billing details.");
+    expect(limited.error).toMatchObject({ message: "Gemini: You exceeded your current quota, please check your plan and billing details." });
     expect(limited.headers?.get("retry-after")).toBe("1");
     const overloaded = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi") }));
     expect(overloaded).toBeInstanceOf(InternalServerError);
@@ -240,7 +240,7 @@ describe("Gemini through the gateway", () => {
     gemini.enqueue({ error: "invalid_argument" });
     const refused = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi") }));
     expect(refused).toBeInstanceOf(BadRequestError);
-    expect(refused.message).toBe("Gemini: Request contains an invalid argument.");
+    expect(refused.error).toMatchObject({ message: "Gemini: Request contains an invalid argument." });
     expect(refused.code).toBe("INVALID_ARGUMENT");
 
     const before = gemini.received.length;
@@ -296,7 +296,7 @@ describe("a gateway whose Google key is wrong and which has no Anthropic key", (
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error.status).toBe(503);
     expect(error.code).toBe("provider_not_configured");
-    expect(error.message).toBe("The model 'claude-sonnet-4-5' is served by anthropic, which is not configured on this gateway (ANTHROPIC_API_KEY is not set).");
+    expect(error.error).toMatchObject({ message: "The model 'claude-sonnet-4-5' is served by anthropic, which is not configured on this gateway (ANTHROPIC_API_KEY is not set)." });
   });
 
   it("lists the models of the providers that answer: OpenAI's only", async () => {

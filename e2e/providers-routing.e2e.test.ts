@@ -108,7 +108,8 @@ describe.each([
     expect(Number(limited.headers?.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(limited.headers?.get("x-ratelimit-remaining")).toBe("0");
     expect(calls()).toBe(before + 2);
-    expect(await flushedLog(limited.requestID!)).toMatchObject({ status: 429, errorCode: "rate_limit_exceeded", model });
+    // Refused before the body is read: recorded like any refusal, for every provider.
+    expect(await flushedLog(limited.requestID!)).toMatchObject({ status: 429, errorCode: "rate_limit_exceeded", provider: null });
   });
 
   it("refuses past the daily quota with 403 PermissionDeniedError", async () => {
