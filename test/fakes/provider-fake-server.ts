@@ -28,7 +28,8 @@ export interface FakeServer {
 
 export type FakeHandler = (request: ReceivedRequest, res: ServerResponse, incoming: IncomingMessage) => Promise<void>;
 
-export async function startFakeServer(handle: FakeHandler): Promise<FakeServer> {
+/** `record: false` keeps no history (the benchmark sends hundreds of thousands of requests). */
+export async function startFakeServer(handle: FakeHandler, options: { record?: boolean } = {}): Promise<FakeServer> {
   const received: ReceivedRequest[] = [];
   const server = createServer((incoming, res) => {
     void (async () => {
@@ -49,7 +50,7 @@ export async function startFakeServer(handle: FakeHandler): Promise<FakeServer> 
         rawBody,
         state: "open",
       };
-      received.push(request);
+      if (options.record !== false) received.push(request);
       res.once("finish", () => (request.state = "completed"));
       res.once("close", () => {
         if (!res.writableFinished) request.state = "aborted";
