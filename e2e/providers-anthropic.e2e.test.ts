@@ -232,7 +232,11 @@ describe("Anthropic through the gateway", () => {
 
   it("raises RateLimitError with Anthropic's Retry-After, and 503 for overload", async () => {
     const { client } = await clientFor("upstream-limits");
-    anthropic.enqueue({ error: "rate_limit" }, { error: "overloaded" });
+    anthropic.enqueue({ error: "rate_limit" }, { error: "rate_limit" }, { error: "overloaded" });
+    // Before a stream starts, an upstream error is an HTTP error like any other.
+    const streamed = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi"), stream: true }));
+    expect(streamed).toBeInstanceOf(RateLimitError);
+    expect(streamed.headers?.get("retry-after")).toBe("1");
     const limited = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi") }));
     expect(limited).toBeInstanceOf(RateLimitError);
     expect(limited.code).toBe("rate_limit_error");

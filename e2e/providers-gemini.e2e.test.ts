@@ -222,7 +222,11 @@ describe("Gemini through the gateway", () => {
 
   it("raises RateLimitError with a Retry-After taken from Gemini's RetryInfo, and 503 for overload", async () => {
     const { client } = await clientFor("upstream-limits");
-    gemini.enqueue({ error: "resource_exhausted" }, { error: "unavailable" });
+    gemini.enqueue({ error: "resource_exhausted" }, { error: "resource_exhausted" }, { error: "unavailable" });
+    // Before a stream starts, an upstream error is an HTTP error like any other.
+    const streamed = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi"), stream: true }));
+    expect(streamed).toBeInstanceOf(RateLimitError);
+    expect(streamed.headers?.get("retry-after")).toBe("1");
     const limited = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi") }));
     expect(limited).toBeInstanceOf(RateLimitError);
     expect(limited.code).toBe("RESOURCE_EXHAUSTED");
