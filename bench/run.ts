@@ -21,7 +21,9 @@
 // requests it served in that run — the steadiest figure on a shared machine.
 // Settings: BENCH_ROUNDS (default 3), BENCH_SECONDS per run (default 2); for profiling,
 // BENCH_ONLY=gateway,stream limits the cases and BENCH_SERVER_NODE_ARGS="--cpu-prof" adds node
-// options to the server's command line.
+// options to the server's command line. The fake Anthropic writes each stream in one go,
+// as the fake OpenAI does; BENCH_ANTHROPIC_EVENT_WRITES=1 makes it write event by event,
+// as the real API delivers them (more, smaller reads and writes for the gateway).
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
