@@ -135,6 +135,25 @@ export function unsupportedValue(param: string, message: string): MappedErrorExc
   return new MappedErrorException(openAIError(400, message, "invalid_request_error", "unsupported_value", param));
 }
 
+/**
+ * What neither converted provider can do, refused alike with a 400 naming the field
+ * (see the SUPPORT.md tables): several choices, log probabilities, audio output, legacy
+ * function calling, web search.
+ */
+export function refuseUnsupported(chat: ChatBody, provider: "Anthropic" | "Gemini"): void {
+  if (chat.n != null && chat.n > 1) throw unsupportedValue("n", `${provider} models return one choice through this gateway; n must be 1.`);
+  if (chat.logprobs || chat.top_logprobs) throw unsupportedParameter("logprobs", `${provider} models do not return log probabilities through this gateway.`);
+  if (chat.modalities?.some((m) => m !== "text") || chat.audio != null) {
+    throw unsupportedParameter("modalities", `${provider} models answer with text only through this gateway.`);
+  }
+  if (chat.functions != null || chat.function_call != null) {
+    throw unsupportedParameter("functions", "Legacy function calling is not supported; use tools and tool_choice.");
+  }
+  if (chat.web_search_options != null) {
+    throw unsupportedParameter("web_search_options", `Web search is not available for ${provider} models through this gateway.`);
+  }
+}
+
 /** Text of a system/developer/tool message or a text-only part list. */
 export function joinText(content: string | { text: string }[]): string {
   return typeof content === "string" ? content : content.map((p) => p.text).join("");

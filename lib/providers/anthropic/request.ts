@@ -7,16 +7,7 @@
 // What is converted, dropped or refused is listed in ./SUPPORT.md.
 import type { AdapterContext, ChatRequest, UpstreamRequest } from "../types";
 import { isDataUrl, isHttpUrl, parseDataUrl } from "../media";
-import {
-  joinText,
-  parseChatBody,
-  parseToolArguments,
-  unsupportedParameter,
-  unsupportedValue,
-  type ChatBody,
-  type ChatMessage,
-  type UserPart,
-} from "../openai-shapes";
+import { joinText, parseChatBody, parseToolArguments, unsupportedParameter, unsupportedValue, type ChatBody, type ChatMessage, type UserPart, refuseUnsupported } from "../openai-shapes";
 import type {
   AnthropicMessage,
   AnthropicToolChoice,
@@ -66,7 +57,7 @@ export function buildMessagesRequest(request: ChatRequest, ctx: AdapterContext, 
 
 export function convertChatRequest(request: ChatRequest, model: string, options: AnthropicRequestOptions): MessagesRequest {
   const chat = parseChatBody(request);
-  refuseUnsupported(chat);
+  refuseUnsupported(chat, "Anthropic");
   const { system, messages } = convertMessages(chat.messages);
   if (messages.length === 0) throw unsupportedValue("messages", "messages must include at least one user or assistant message.");
 
@@ -114,20 +105,6 @@ export function convertChatRequest(request: ChatRequest, model: string, options:
   // json_object has no Anthropic equivalent; OpenAI already requires the prompt to ask for
   // JSON, which Claude follows, so it is dropped rather than refused (see SUPPORT.md).
   return out;
-}
-
-function refuseUnsupported(chat: ChatBody): void {
-  if (chat.n != null && chat.n > 1) throw unsupportedValue("n", "Anthropic models return one choice; n must be 1.");
-  if (chat.logprobs || chat.top_logprobs) throw unsupportedParameter("logprobs", "Anthropic models do not return log probabilities.");
-  if (chat.modalities?.some((m) => m !== "text") || chat.audio != null) {
-    throw unsupportedParameter("modalities", "Anthropic models answer with text only.");
-  }
-  if (chat.functions != null || chat.function_call != null) {
-    throw unsupportedParameter("functions", "Legacy function calling is not supported; use tools and tool_choice.");
-  }
-  if (chat.web_search_options != null) {
-    throw unsupportedParameter("web_search_options", "Web search is not available for Anthropic models through this gateway.");
-  }
 }
 
 function convertToolChoice(chat: ChatBody): AnthropicToolChoice | undefined {

@@ -8,17 +8,7 @@
 // What is converted, dropped or refused is listed in ./SUPPORT.md.
 import type { AdapterContext, ChatRequest, UpstreamRequest } from "../types";
 import { guessMimeFromUrl, isDataUrl, isHttpUrl, parseDataUrl } from "../media";
-import {
-  joinText,
-  parseChatBody,
-  parseToolArguments,
-  unsupportedParameter,
-  unsupportedValue,
-  type ChatBody,
-  type ChatMessage,
-  type ToolCall,
-  type UserPart,
-} from "../openai-shapes";
+import { joinText, parseChatBody, parseToolArguments, unsupportedParameter, unsupportedValue, type ChatBody, type ChatMessage, type ToolCall, type UserPart, refuseUnsupported } from "../openai-shapes";
 import { decodeToolCallId, type GeminiCallState } from "./tool-call-id";
 import type { Content, GenerateContentRequest, GenerationConfig, Part } from "./wire-types";
 
@@ -61,7 +51,7 @@ export function buildGenerateContentRequest(request: ChatRequest, ctx: AdapterCo
 
 export function convertChatRequest(request: ChatRequest): GenerateContentRequest {
   const chat = parseChatBody(request);
-  refuseUnsupported(chat);
+  refuseUnsupported(chat, "Gemini");
   const { system, contents } = convertMessages(chat.messages);
   if (contents.length === 0) throw unsupportedValue("messages", "messages must include at least one user or assistant message.");
 
@@ -113,20 +103,6 @@ function convertGenerationConfig(chat: ChatBody): GenerationConfig {
     if (format.json_schema.schema) config.responseJsonSchema = format.json_schema.schema;
   }
   return config;
-}
-
-function refuseUnsupported(chat: ChatBody): void {
-  if (chat.n != null && chat.n > 1) throw unsupportedValue("n", "This gateway returns one choice for Gemini models; n must be 1.");
-  if (chat.logprobs || chat.top_logprobs) throw unsupportedParameter("logprobs", "Log probabilities are not available for Gemini models through this gateway.");
-  if (chat.modalities?.some((m) => m !== "text") || chat.audio != null) {
-    throw unsupportedParameter("modalities", "Gemini models answer with text only through this gateway.");
-  }
-  if (chat.functions != null || chat.function_call != null) {
-    throw unsupportedParameter("functions", "Legacy function calling is not supported; use tools and tool_choice.");
-  }
-  if (chat.web_search_options != null) {
-    throw unsupportedParameter("web_search_options", "Web search is not available for Gemini models through this gateway.");
-  }
 }
 
 interface KnownCall {
