@@ -154,6 +154,12 @@ export function refuseUnsupported(chat: ChatBody, provider: "Anthropic" | "Gemin
   }
 }
 
+/** The text of an assistant message from the history (refusal parts count as text). */
+export function assistantText(content: string | null | undefined | ({ type: "text"; text: string } | { type: "refusal"; refusal: string })[]): string {
+  if (content == null) return "";
+  return typeof content === "string" ? content : content.map((p) => (p.type === "text" ? p.text : p.refusal)).join("");
+}
+
 /** Text of a system/developer/tool message or a text-only part list. */
 export function joinText(content: string | { text: string }[]): string {
   return typeof content === "string" ? content : content.map((p) => p.text).join("");

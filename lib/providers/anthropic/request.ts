@@ -7,7 +7,7 @@
 // What is converted, dropped or refused is listed in ./SUPPORT.md.
 import type { AdapterContext, ChatRequest, UpstreamRequest } from "../types";
 import { isDataUrl, isHttpUrl, parseDataUrl } from "../media";
-import { joinText, parseChatBody, parseToolArguments, unsupportedParameter, unsupportedValue, type ChatBody, type ChatMessage, type UserPart, refuseUnsupported } from "../openai-shapes";
+import { joinText, parseChatBody, parseToolArguments, unsupportedParameter, unsupportedValue, type ChatBody, type ChatMessage, type UserPart, refuseUnsupported, assistantText } from "../openai-shapes";
 import type {
   AnthropicMessage,
   AnthropicToolChoice,
@@ -157,12 +157,7 @@ export function convertMessages(input: ChatMessage[]): { system: TextBlock[]; me
       }
       case "assistant": {
         const blocks: RequestBlock[] = [];
-        const text =
-          message.content == null
-            ? ""
-            : typeof message.content === "string"
-              ? message.content
-              : message.content.map((p) => (p.type === "text" ? p.text : p.refusal)).join("");
+        const text = assistantText(message.content);
         if (text) blocks.push({ type: "text", text });
         message.tool_calls?.forEach((call, j) => {
           blocks.push({

@@ -8,7 +8,7 @@
 // What is converted, dropped or refused is listed in ./SUPPORT.md.
 import type { AdapterContext, ChatRequest, UpstreamRequest } from "../types";
 import { guessMimeFromUrl, isDataUrl, isHttpUrl, parseDataUrl } from "../media";
-import { joinText, parseChatBody, parseToolArguments, unsupportedParameter, unsupportedValue, type ChatBody, type ChatMessage, type ToolCall, type UserPart, refuseUnsupported } from "../openai-shapes";
+import { joinText, parseChatBody, parseToolArguments, unsupportedParameter, unsupportedValue, type ChatBody, type ChatMessage, type ToolCall, type UserPart, refuseUnsupported, assistantText } from "../openai-shapes";
 import { decodeToolCallId, type GeminiCallState } from "./tool-call-id";
 import type { Content, GenerateContentRequest, GenerationConfig, Part } from "./wire-types";
 
@@ -149,12 +149,7 @@ export function convertMessages(input: ChatMessage[]): { system: string[]; conte
       }
       case "assistant": {
         const parts: Part[] = [];
-        const text =
-          message.content == null
-            ? ""
-            : typeof message.content === "string"
-              ? message.content
-              : message.content.map((p) => (p.type === "text" ? p.text : p.refusal)).join("");
+        const text = assistantText(message.content);
         if (text) parts.push({ text });
         let signed = false;
         (message.tool_calls ?? []).forEach((call, j) => {
