@@ -88,6 +88,10 @@ describe("from a fresh install to a refused key, in Chromium", () => {
     expect(await page.getByText("No requests in this range.").count()).toBeGreaterThan(0);
     await shot("dashboard-empty");
 
+    // A key that does not exist: said so inside the console, not a bare error page.
+    await page.goto(`${server.url}/admin/keys/no-such-key`);
+    await page.getByRole("heading", { name: "Not found" }).waitFor();
+
     await nav("API keys").click();
     await page.getByText("No API keys yet").waitFor();
     await shot("keys-empty");
