@@ -9,7 +9,11 @@
 //   bare-forward  a Next route handler on the same server that forwards the body through
 //               the same undici Agent with no key, limits or records;
 //   gateway-next  the gateway served through Next's router (V1_DIRECT=0, a second server
-//               with a copy of the same database) instead of directly by our server.
+//               with a copy of the same database) instead of directly by our server;
+//   gateway-anthropic  the gateway with a claude-* model: the OpenAI request converted to
+//               Anthropic's Messages API and the answer (for streams, a 20-text-delta
+//               Anthropic event stream) converted back, from the fake Anthropic upstream;
+//   direct-anthropic  the equivalent Messages API requests sent straight to that fake.
 // For JSON and for 20-chunk streams, at concurrency 1 and 32. The fake upstream, the
 // production server and the load generator (undici) each run in their own process; runs
 // are interleaved (every round measures every case once) and medians of the rounds are
@@ -17,7 +21,9 @@
 // requests it served in that run — the steadiest figure on a shared machine.
 // Settings: BENCH_ROUNDS (default 3), BENCH_SECONDS per run (default 2); for profiling,
 // BENCH_ONLY=gateway,stream limits the cases and BENCH_SERVER_NODE_ARGS="--cpu-prof" adds node
-// options to the server's command line.
+// options to the server's command line. The fake Anthropic writes each stream in one go,
+// as the fake OpenAI does; BENCH_ANTHROPIC_EVENT_WRITES=1 makes it write event by event,
+// as the real API delivers them (more, smaller reads and writes for the gateway).
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -30,11 +36,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 2) * 1000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-type Target = "gateway" | "direct" | "do-nothing" | "bare-forward" | "gateway-next";
+type Target = "gateway" | "direct" | "do-nothing" | "bare-forward" | "gateway-next" | "gateway-anthropic" | "direct-anthropic";
 type Mode = "json" | "stream";
 const ONLY = (process.env.BENCH_ONLY ?? "").split(",").filter(Boolean);
 const pick = <T extends string | number>(xs: T[]) => (xs.some((x) => ONLY.includes(String(x))) ? xs.filter((x) => ONLY.includes(String(x))) : xs);
-const TARGETS = pick<Target>(["gateway", "direct", "do-nothing", "bare-forward", "gateway-next"]);
+const TARGETS = pick<Target>(["gateway", "direct", "do-nothing", "bare-forward", "gateway-next", "gateway-anthropic", "direct-anthropic"]);
 const MODES = pick<Mode>(["json", "stream"]);
 const CONCURRENCY = pick([1, 32]);
 
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
   await disconnectDb(); // releases the embedded database for the server
 
   const fake = await startChild(["--import", "tsx", "bench/fake-upstream.ts"], {}, /^(\{.*\})\n/m);
-  const { baseUrl, apiKey } = JSON.parse(fake.match[1]) as { baseUrl: string; apiKey: string };
+  const { baseUrl, apiKey, anthropicUrl, anthropicKey } = JSON.parse(fake.match[1]) as { baseUrl: string; apiKey: string; anthropicUrl: string; anthropicKey: string };
   // The second server needs its own copy: an embedded database has one process.
   const nextDataDir = mkdtempSync(join(tmpdir(), "akm-bench-next-"));
   cpSync(join(dataDir, "pglite"), join(nextDataDir, "pglite"), { recursive: true });
@@ -110,7 +116,18 @@ async function main(): Promise<void> {
   const startServer = (dir: string, extra: Record<string, string>) =>
     startChild(
       [...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "server.mjs", "--no-build"],
-      { PORT: "0", HOST: "127.0.0.1", DATA_DIR: dir, LOG_LEVEL: "warn", BENCH_ROUTES: "1", OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: baseUrl, ...extra },
+      {
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATA_DIR: dir,
+        LOG_LEVEL: "warn",
+        BENCH_ROUTES: "1",
+        OPENAI_API_KEY: apiKey,
+        OPENAI_BASE_URL: baseUrl,
+        ANTHROPIC_API_KEY: anthropicKey,
+        ANTHROPIC_BASE_URL: anthropicUrl,
+        ...extra,
+      },
       /\[server\] ready on (http:\/\/\S+)/,
     );
   const servers = await Promise.all([startServer(dataDir, {}), startServer(nextDataDir, { V1_DIRECT: "0" })]).catch((error: unknown) => {
@@ -124,6 +141,7 @@ async function main(): Promise<void> {
   const fakeOrigin = new URL(baseUrl).origin;
 
   const jobFor = (target: Target, mode: Mode, concurrency: number): Job => {
+    if (target === "gateway-anthropic" || target === "direct-anthropic") return anthropicJob(target, mode, concurrency);
     const body = JSON.stringify({
       model: mode === "stream" ? "gpt-4o-mini:chunks=20" : "gpt-4o-mini",
       messages: [{ role: "user", content: "Say hello to the benchmark" }],
@@ -139,6 +157,30 @@ async function main(): Promise<void> {
     return { ...common, origin, path: target === "gateway-next" ? "/v1/chat/completions" : path, headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" } };
   };
 
+  // The fake Anthropic echoes the last user message after "Echo: ", one text delta per word:
+  // 19 words make the 20-delta stream the OpenAI case sends as 20 chunks.
+  const anthropicJob = (target: "gateway-anthropic" | "direct-anthropic", mode: Mode, concurrency: number): Job => {
+    const content = mode === "stream" ? Array.from({ length: 19 }, (_, i) => `word${i}`).join(" ") : "Say hello to the benchmark";
+    const common = { concurrency, warmup: concurrency * 20, durationMs: DURATION_MS };
+    const stream = mode === "stream" ? { stream: true } : {};
+    if (target === "direct-anthropic") {
+      return {
+        ...common,
+        origin: anthropicUrl,
+        path: "/v1/messages",
+        headers: { "x-api-key": anthropicKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 4096, messages: [{ role: "user", content: [{ type: "text", text: content }] }], ...stream }),
+      };
+    }
+    return {
+      ...common,
+      origin: serverUrl,
+      path: "/v1/chat/completions",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-haiku-4-5", messages: [{ role: "user", content }], ...stream }),
+    };
+  };
+
   const samples = new Map<string, Sample[]>();
   const key = (t: Target, m: Mode, c: number) => `${m} c=${c} ${t}`;
   try {
@@ -149,7 +191,7 @@ async function main(): Promise<void> {
           // Rotate the order each round so no target always runs first.
           const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]);
           for (const target of order) {
-            const onServer = target !== "direct";
+            const onServer = target !== "direct" && target !== "direct-anthropic";
             const cpuBefore = onServer ? cpuMs(pidOf(target)) : 0;
             const result = await runLoad(jobFor(target, mode, concurrency));
             const cpuAfter = onServer ? cpuMs(pidOf(target)) : 0;
@@ -187,12 +229,12 @@ async function main(): Promise<void> {
   out(`${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s per case; medians of the rounds. Gateway: embedded database, in-memory limits, usage records on,`);
   out("served directly by our server (the default); gateway-next: the same through Next's router (V1_DIRECT=0).");
   out();
-  out("mode    conc  target        req/s    p50 ms   p99 ms   server CPU/req ms");
+  out("mode    conc  target             req/s    p50 ms   p99 ms   server CPU/req ms");
   for (const m of MODES) {
     for (const c of CONCURRENCY) {
       for (const t of TARGETS) {
         const s = summary(t, m, c);
-        out(`${m.padEnd(7)} ${String(c).padStart(4)}  ${t.padEnd(12)} ${s.rps.toFixed(0).padStart(6)}  ${s.p50.toFixed(2).padStart(7)}  ${s.p99.toFixed(2).padStart(7)}   ${s.cpu === null ? "–" : s.cpu.toFixed(3)}${s.errors ? `   (${s.errors} errors)` : ""}`);
+        out(`${m.padEnd(7)} ${String(c).padStart(4)}  ${t.padEnd(17)} ${s.rps.toFixed(0).padStart(6)}  ${s.p50.toFixed(2).padStart(7)}  ${s.p99.toFixed(2).padStart(7)}   ${s.cpu === null ? "–" : s.cpu.toFixed(3)}${s.errors ? `   (${s.errors} errors)` : ""}`);
       }
     }
   }
@@ -213,6 +255,20 @@ async function main(): Promise<void> {
     const added = summary("gateway", m, 1).p50 - summary("direct", m, 1).p50;
     out(`  ${m} c=1: gateway p50 − direct p50 = ${added.toFixed(2)} ms   (target ≤ 2 ms)`);
   }
+  const measured = (...ts: Target[]) => ts.every((t) => TARGETS.includes(t));
+  for (const m of MODES) {
+    for (const c of CONCURRENCY) {
+      if (!measured("gateway-anthropic", "do-nothing")) break;
+      const ratio = summary("gateway-anthropic", m, c).rps / summary("do-nothing", m, c).rps;
+      const vsOpenAI = summary("gateway-anthropic", m, c).rps / summary("gateway", m, c).rps;
+      out(`  ${m} c=${c}: gateway-anthropic / do-nothing throughput = ${ratio.toFixed(2)}${c === 32 ? " (target ≥ 0.80)" : ""}; gateway-anthropic / gateway (OpenAI) = ${vsOpenAI.toFixed(2)}`);
+    }
+  }
+  for (const m of MODES) {
+    if (!measured("gateway-anthropic", "direct-anthropic") || !CONCURRENCY.includes(1)) break;
+    const added = summary("gateway-anthropic", m, 1).p50 - summary("direct-anthropic", m, 1).p50;
+    out(`  ${m} c=1: gateway-anthropic p50 − direct-anthropic p50 = ${added.toFixed(2)} ms   (target ≤ 2 ms)`);
+  }
   for (const m of MODES) {
     const g = summary("gateway", m, 32).cpu;
     const n = summary("do-nothing", m, 32).cpu;
@@ -220,6 +276,8 @@ async function main(): Promise<void> {
     if (g !== null && n !== null && f !== null) {
       out(`  ${m} c=32: server CPU per request, gateway − do-nothing = ${(g - n).toFixed(3)} ms, gateway − bare-forward = ${(g - f).toFixed(3)} ms`);
     }
+    const a = summary("gateway-anthropic", m, 32).cpu;
+    if (a !== null && g !== null) out(`  ${m} c=32: server CPU per request, gateway-anthropic − gateway (the conversion) = ${(a - g).toFixed(3)} ms`);
   }
   console.log(lines.join("\n"));
 

@@ -4,7 +4,6 @@ import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { auditEntry, type Actor } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
@@ -58,12 +57,4 @@ export async function verifyAdminCredentials(email: string, password: string): P
   if (!row || !ok) return null;
   await db.adminUser.update({ where: { id: row.id }, data: { lastLoginAt: new Date() } });
   return { id: row.id, email: row.email, name: row.name };
-}
-
-export async function countAdmins(): Promise<number> {
-  return getDb().adminUser.count();
-}
-
-export function assertAdminExists(count: number): void {
-  if (count === 0) throw new AppError("not_found", "no admin account exists yet: run `npm run create-admin`");
 }

@@ -64,7 +64,7 @@ const schema = z.object({
   OPENAI_BASE_URL: httpUrl("https://api.openai.com/v1"),
   ANTHROPIC_BASE_URL: httpUrl("https://api.anthropic.com"),
   GOOGLE_BASE_URL: httpUrl("https://generativelanguage.googleapis.com"),
-  // Host names the server answers to (comma-separated); empty accepts any Host header.
+  // Host names the server answers to (comma-separated; loopback always); empty accepts any.
   ALLOWED_HOSTS: list,
   // Default e-mail for `create-admin` when --email is not given.
   ADMIN_EMAIL: z.email().optional().or(z.literal("").transform(() => undefined)),

@@ -14,6 +14,8 @@ import { applyUsage, type GatewayContext } from "./with-gateway-key";
 export async function handleChatCompletions(request: Request, ctx: GatewayContext): Promise<Response> {
   const chat = parseChatRequest(await readJsonBody(request, getEnv().MAX_REQUEST_BODY_BYTES));
   const stream = chat.stream === true;
+  // The model asked for; replaced by the model that answered once the provider names it
+  // (a dated snapshot for an alias, the bare name for "provider/model").
   ctx.record.model = chat.model;
   ctx.record.stream = stream;
   if (!isModelAllowed(ctx.key, chat.model)) {
@@ -62,6 +64,7 @@ export async function handleChatCompletions(request: Request, ctx: GatewayContex
     onFirstChunk: () => (ctx.record.ttfbMs = Math.round(ctx.elapsed())),
     onEnd: (end) => {
       applyUsage(ctx.record, end.usage);
+      if (end.model) ctx.record.model = end.model;
       finish({ error: end.error, clientClosed: end.outcome === "client_closed" });
     },
   });
@@ -97,6 +100,8 @@ async function jsonResponse(
   }
   const { body, usage } = adapter.convertChatResponse(parsed, adapterCtx);
   applyUsage(ctx.record, usage);
+  const answered = (body as { model?: unknown } | null)?.model;
+  if (typeof answered === "string" && answered) ctx.record.model = answered;
   // An adapter that returns the upstream object itself means "unchanged": send its bytes.
   return new Response(body === parsed ? text : JSON.stringify(body), {
     status: upstream.statusCode,

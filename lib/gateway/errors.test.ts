@@ -2,7 +2,7 @@ import { MappedErrorException, openAIError } from "@/lib/providers/types";
 import { LimitsUnavailableError } from "@/lib/ratelimit/types";
 import { describeError, errorResponse, GatewayError, UpstreamErrorResponse } from "./errors";
 import { bearerToken } from "./with-gateway-key";
-import { isHostAllowed } from "./host";
+import { isHostAllowed } from "@/lib/http/host";
 
 describe("gateway error mapping", () => {
   it.each([
@@ -61,8 +61,9 @@ describe("request details", () => {
     expect(isHostAllowed("API.example.com:443", allowed)).toBe(true);
     expect(isHostAllowed("gw.internal.test", allowed)).toBe(true);
     expect(isHostAllowed("internal.test", allowed)).toBe(true);
-    expect(isHostAllowed("localhost:8080", allowed)).toBe(true);
-    expect(isHostAllowed("localhost:9090", allowed)).toBe(false);
+    expect(isHostAllowed("evil.com:8080", allowed)).toBe(false);
+    // Loopback names pass whatever the list says (DNS rebinding cannot produce them).
+    for (const loopback of ["localhost:9090", "127.0.0.1:3000", "[::1]:3000", "LOCALHOST"]) expect(isHostAllowed(loopback, allowed)).toBe(true);
     expect(isHostAllowed("evil.com", allowed)).toBe(false);
     expect(isHostAllowed("api.example.com.evil.com", allowed)).toBe(false);
     expect(isHostAllowed(null, allowed)).toBe(false);

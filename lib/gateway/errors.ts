@@ -101,10 +101,12 @@ export function describeError(error: unknown, requestId: string): ErrorOutcome {
   }
   if (error instanceof MappedErrorException) {
     const { status, body } = error.mapped;
+    const headers = error instanceof UpstreamErrorResponse ? error.headers : {};
     return {
       status,
       body,
-      headers: error instanceof UpstreamErrorResponse ? error.headers : {},
+      // A provider refusing the gateway's own key: retrying cannot help either.
+      headers: body.error.code === "upstream_auth_failed" ? { ...headers, "x-should-retry": "false" } : headers,
       code: body.error.code ?? `upstream_${status}`,
       security: null,
       system: status >= 500 ? "upstream_error" : null,

@@ -47,12 +47,26 @@ export async function handleListModels(_request: Request, ctx: GatewayContext): 
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   // One provider down should not hide the others; all of them down is an error.
   if (failed && results.every((r) => r.status === "rejected")) throw failed.reason;
-  const data = results.flatMap((result, i) =>
-    result.status === "fulfilled"
-      ? result.value.filter((id) => isModelAllowed(ctx.key, id)).map((id) => ({ id, object: "model", created: 0, owned_by: targets[i].adapter.id }))
-      : [],
-  );
+  const data = results.flatMap((result, i) => {
+    if (result.status !== "fulfilled") return [];
+    const provider = targets[i].adapter.id;
+    return result.value.flatMap((id) => {
+      const listed = callableName(ctx, provider, id);
+      return listed ? [{ id: listed, object: "model", created: 0, owned_by: provider }] : [];
+    });
+  });
   return Response.json({ object: "list", data });
+}
+
+/**
+ * The name under which the key may call a provider's model: the bare id, or "provider/id"
+ * when the key's list names only that form; null when the key may not use it. Every listed
+ * id can be sent back as it is.
+ */
+function callableName(ctx: GatewayContext, provider: ProviderId, id: string): string | null {
+  if (isModelAllowed(ctx.key, id)) return id;
+  const explicit = `${provider}/${id}`;
+  return ctx.key.allowedModels?.has(explicit) ? explicit : null;
 }
 
 /** For tests: forget cached provider lists. */

@@ -51,7 +51,8 @@ describe("stream relay, OpenAI pass-through", () => {
     for (let cut = 1; cut < length; cut += 7) {
       const { text, end } = await relay(splitAt(STREAM, [cut, cut + 3, cut + 50]));
       expect(text).toBe(STREAM);
-      expect(end).toEqual({ outcome: "completed", usage: expectedUsage, error: null });
+      // The model named by the usage chunk (the model that answered).
+      expect(end).toEqual({ outcome: "completed", usage: expectedUsage, model: "gpt-4o-mini", error: null });
     }
   });
 
@@ -110,7 +111,7 @@ describe("stream relay, OpenAI pass-through", () => {
     body.push(Buffer.from(CONTENT.slice(0, CONTENT.indexOf("\n\n") + 2)));
     await reader.read();
     await reader.cancel();
-    expect(ends).toEqual([{ outcome: "client_closed", usage: null, error: null }]);
+    expect(ends).toEqual([{ outcome: "client_closed", usage: null, model: null, error: null }]);
     expect(aborted).toBe(1);
     expect(body.destroyed).toBe(true);
   });
@@ -131,6 +132,7 @@ describe("stream relay, converted", () => {
       end: () => [{ object: "chat.completion.chunk", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }],
       usage: () => usage,
       error: () => error,
+      model: () => "made-up-model-001",
     };
   }
 
@@ -143,7 +145,7 @@ describe("stream relay, converted", () => {
       JSON.stringify({ object: "chat.completion.chunk", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }),
       "[DONE]",
     ]);
-    expect(end).toEqual({ outcome: "completed", usage: { inputTokens: 3, outputTokens: 4 }, error: null });
+    expect(end).toEqual({ outcome: "completed", usage: { inputTokens: 3, outputTokens: 4 }, model: "made-up-model-001", error: null });
   });
 
   it("ends with the converter's error as an error event", async () => {
@@ -153,5 +155,21 @@ describe("stream relay, converted", () => {
     expect(text).not.toContain("never");
     expect(end).toMatchObject({ outcome: "failed", error: { code: "x_failed" } });
     expect(aborted).toBe(1);
+  });
+
+  it("ends with the error a converter finds at end() (a stream cut short), not with [DONE]", async () => {
+    const cut: StreamConverter = {
+      ...converter(),
+      end() {
+        this.error = () => ({ status: 502, body: { error: { message: "cut short", type: "server_error", param: null, code: "upstream_stream_incomplete" } } });
+        return [{ object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "tail" } }] }];
+      },
+    };
+    const { text, end } = await relay([Buffer.from('data: {"t":"a"}\n\ndata: {"u":[3,1]}\n\n')], { converter: cut });
+    const data = parseSse(text).map((e) => e.data);
+    expect(data).not.toContain("[DONE]");
+    expect(data.slice(0, 2).map((d) => JSON.parse(d).choices[0].delta.content)).toEqual(["a", "tail"]);
+    expect(JSON.parse(data.at(-1)!)).toEqual({ error: { message: "cut short", type: "server_error", param: null, code: "upstream_stream_incomplete" } });
+    expect(end).toEqual({ outcome: "failed", usage: { inputTokens: 3, outputTokens: 1 }, model: "made-up-model-001", error: { code: "upstream_stream_incomplete", message: "cut short" } });
   });
 });

@@ -19,6 +19,8 @@ import { describeError, GatewayError, type ErrorOutcome } from "./errors";
 export interface StreamEnd {
   outcome: "completed" | "failed" | "client_closed";
   usage: Usage | null;
+  /** The model that answered, when the stream named it (null: not seen). */
+  model: string | null;
   /** Why a failed stream failed (recorded; already sent to the client as an error event). */
   error: { code: string; message: string } | null;
 }
@@ -83,7 +85,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     controller.enqueue(errorEvent(error));
     controller.close();
     options.abortUpstream();
-    end({ outcome: "failed", usage: step.usage(), error: { code, message: error.message } });
+    end({ outcome: "failed", usage: step.usage(), model: step.model(), error: { code, message: error.message } });
   };
 
   return new ReadableStream<Uint8Array>({
@@ -114,7 +116,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
           if (out.failure) return fail(controller, out.failure.code, out.failure.error);
           controller.close();
           const reported = step.reportedError();
-          return end({ outcome: reported ? "failed" : "completed", usage: step.usage(), error: reported });
+          return end({ outcome: reported ? "failed" : "completed", usage: step.usage(), model: step.model(), error: reported });
         }
         if (body.destroyed) {
           // Closed without an error and without an end: the connection was cut.
@@ -125,7 +127,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       }
     },
     cancel() {
-      end({ outcome: "client_closed", usage: step.usage(), error: null });
+      end({ outcome: "client_closed", usage: step.usage(), model: step.model(), error: null });
       options.abortUpstream();
       body.destroy();
     },
@@ -142,6 +144,7 @@ interface Step {
   push(chunk: Uint8Array): StepResult;
   finish(): StepResult;
   usage(): Usage | null;
+  model(): string | null;
   /** An error event the provider sent and that was passed through as it was. */
   reportedError(): { code: string; message: string } | null;
 }
@@ -181,6 +184,7 @@ function frameAround(region: Buffer, at: number): [number, number] {
 function passThroughStep(dropUsageChunk: boolean): Step {
   let held: Buffer | null = null;
   let usage: Usage | null = null;
+  let model: string | null = null;
   let sawDone = false;
   let reported: { code: string; message: string } | null = null;
 
@@ -199,10 +203,11 @@ function passThroughStep(dropUsageChunk: boolean): Step {
       }
       return false;
     }
-    const chunk = safeParse(data) as { usage?: unknown; choices?: unknown } | null;
+    const chunk = safeParse(data) as { usage?: unknown; choices?: unknown; model?: unknown } | null;
     const found = chunk ? toUsage(chunk.usage) : null;
     if (!found) return false;
     usage = found;
+    if (typeof chunk!.model === "string") model = chunk!.model;
     return dropUsageChunk && Array.isArray(chunk!.choices) && chunk!.choices.length === 0;
   };
 
@@ -241,6 +246,7 @@ function passThroughStep(dropUsageChunk: boolean): Step {
       return out;
     },
     usage: () => usage,
+    model: () => model,
     reportedError: () => reported,
   };
 }
@@ -267,11 +273,16 @@ function convertedStep(converter: StreamConverter): Step {
     finish() {
       const result = run([...parser.push(decoder.decode()), ...parser.end()]);
       if (result.failure) return result;
-      const tail = frames(converter.end()) + "data: [DONE]\n\n";
       const before = result.bytes ? Buffer.from(result.bytes).toString("utf8") : "";
-      return { bytes: encoder.encode(before + tail) };
+      const tail = before + frames(converter.end());
+      // end() is where a converter notices a stream cut short (no message_stop, no finish
+      // reason): no [DONE] then, but the error event.
+      const failure = failed();
+      if (failure) return { bytes: tail ? encoder.encode(tail) : undefined, failure };
+      return { bytes: encoder.encode(tail + "data: [DONE]\n\n") };
     },
     usage: () => converter.usage(),
+    model: () => converter.model(),
     reportedError: () => null,
   };
 }

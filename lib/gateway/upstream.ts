@@ -123,6 +123,9 @@ export async function upstreamError(adapter: ProviderAdapter, upstream: Upstream
   } catch {
     // not JSON: the adapter maps the status alone
   }
-  const retryAfter = upstream.headers["retry-after"];
-  return new UpstreamErrorResponse(adapter.mapError(upstream.statusCode, body), typeof retryAfter === "string" ? { "retry-after": retryAfter } : {});
+  const mapped = adapter.mapError(upstream.statusCode, body);
+  // The provider's header, else the delay its error body names (Gemini's RetryInfo).
+  const header = upstream.headers["retry-after"];
+  const retryAfter = typeof header === "string" ? header : mapped.retryAfterSeconds !== undefined ? String(mapped.retryAfterSeconds) : undefined;
+  return new UpstreamErrorResponse(mapped, retryAfter ? { "retry-after": retryAfter } : {});
 }

@@ -15,7 +15,7 @@ import type { LimitVerdict, WindowState } from "@/lib/ratelimit/types";
 import type { Usage } from "@/lib/providers/types";
 import { getUsageRecorder, type RequestRecord } from "@/lib/usage/recorder";
 import { describeError, errorResponse, GatewayError, type ErrorOutcome } from "./errors";
-import { isHostAllowed } from "./host";
+import { isHostAllowed } from "@/lib/http/host";
 
 export interface GatewayContext {
   requestId: string;

@@ -1,11 +1,15 @@
-// Model name → provider adapter. A request names a model either bare ("gpt-4o", owned by
-// the first adapter whose ownsModel accepts it) or as "provider/model" ("openai/gpt-4o").
-// Adding a provider: its adapter in ADAPTERS (its credentials are already in CREDENTIALS).
+// Model name → provider adapter. A request names a model either bare, owned by the first
+// adapter whose ownsModel accepts it (gpt-*, o1…, chatgpt-* … → OpenAI; claude-* →
+// Anthropic; gemini-* → Gemini), or as "provider/model" ("anthropic/claude-sonnet-4-5"),
+// which reaches that provider whatever the model is called (new or private model names).
+// Adding a provider: its adapter in ADAPTERS and its credentials in CREDENTIALS.
 import { getEnv, type Env } from "@/lib/config/env";
+import { anthropicAdapter } from "./anthropic";
+import { geminiAdapter } from "./gemini";
 import { openaiAdapter } from "./openai";
 import type { ProviderAdapter, ProviderId } from "./types";
 
-const ADAPTERS: readonly ProviderAdapter[] = [openaiAdapter];
+const ADAPTERS: readonly ProviderAdapter[] = [openaiAdapter, anthropicAdapter, geminiAdapter];
 
 const CREDENTIALS: Record<ProviderId, (env: Env) => { apiKey: string | undefined; baseUrl: string; keyVariable: string }> = {
   openai: (env) => ({ apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, keyVariable: "OPENAI_API_KEY" }),

@@ -28,6 +28,11 @@ export interface OpenAIErrorBody {
 export interface MappedError {
   status: number;
   body: OpenAIErrorBody;
+  /**
+   * Seconds the provider asked the caller to wait, read from its error body (Gemini's
+   * RetryInfo); the gateway sends it as Retry-After when the upstream sent no such header.
+   */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -90,6 +95,8 @@ export interface StreamConverter {
    * seen the gateway ends the stream with it as an error event.
    */
   error(): MappedError | null;
+  /** The model that answered as the stream names it (for the usage record); until then the requested one. */
+  model(): string;
 }
 
 export interface ProviderAdapter {
@@ -128,4 +135,18 @@ export function openAIError(
   param: string | null = null,
 ): MappedError {
   return { status, body: { error: { message, type, param, code } } };
+}
+
+/**
+ * The provider refused the gateway's own credentials. Every adapter answers this the same
+ * way: the client's key is fine and retrying cannot help, so it is a 502 that names the
+ * variable to fix, never a 401 (which an OpenAI client reads as "your key is wrong").
+ */
+export function providerAuthError(provider: string, keyVariable: string): MappedError {
+  return openAIError(
+    502,
+    `The gateway's ${provider} credentials were refused by ${provider}; ask the gateway's administrator to check ${keyVariable}.`,
+    "upstream_error",
+    "upstream_auth_failed",
+  );
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { lockHolder } from "@/lib/db/lock";
 import { startAppServer, type AppServer } from "@/test/helpers/app-server";
@@ -20,6 +21,23 @@ describe("npm start (the production server)", () => {
     expect(await app.stop("SIGTERM")).toBe(0);
     expect(app.output()).toContain("[server] stopped");
     expect(lockHolder(pgliteDir)).toBeNull();
+  });
+
+  it("answers only the host names in ALLOWED_HOSTS (and loopback)", async () => {
+    app = await startAppServer({ ALLOWED_HOSTS: "console.example.com" });
+    const get = (host: string, path = "/signin") =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${app.url}${path}`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.once("error", reject);
+        req.end();
+      });
+    expect(await get("rebound.attacker.example")).toBe(400);
+    expect(await get("rebound.attacker.example", "/api/admin/keys")).toBe(400);
+    expect(await get("console.example.com")).toBe(200);
+    expect(await get("127.0.0.1:3000", "/api/health")).toBe(200);
   });
 
   it("refuses to start with a bad setting and names it", async () => {

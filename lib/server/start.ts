@@ -9,6 +9,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import next from "next";
 import { ConfigError, getEnv, type Env } from "@/lib/config/env";
 import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
+import { isHostAllowed } from "@/lib/http/host";
 import { ensureBuild } from "./build";
 import { findDirectRoute, serveDirect } from "./direct-routes";
 import { runShutdownHooks } from "./lifecycle";
@@ -48,6 +49,12 @@ export async function startServer(root: string, options: { build?: boolean } = {
     res.once("close", () => {
       if (--inflight === 0) drained?.();
     });
+    // /v1 answers a wrong Host itself, in OpenAI's shape; everything else is refused here.
+    if (env.ALLOWED_HOSTS.length && !req.url?.startsWith("/v1/") && !isHostAllowed(req.headers.host ?? null, env.ALLOWED_HOSTS)) {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "host_not_allowed", message: "This server does not answer to that host name (ALLOWED_HOSTS)." } }));
+      return;
+    }
     const direct = env.V1_DIRECT ? findDirectRoute(req.method, req.url) : undefined;
     if (direct) {
       serveDirect(direct, req, res).catch((error: Error) => {

@@ -1,5 +1,5 @@
 // The fake Anthropic upstream, exercised with plain fetch against the documented behaviour.
-import { parseSse } from "@/lib/providers/sse";
+import { parseSse, SseParser } from "@/lib/providers/sse";
 import { waitFor } from "@/test/helpers/ports";
 import { startFakeAnthropic, type FakeAnthropic } from "./anthropic";
 
@@ -184,6 +184,34 @@ describe("fake Anthropic: scripted failures", () => {
     expect(JSON.parse(failed[4].data)).toEqual({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
     const cut = parseSse(await (await post({ ...hello, stream: true })).text());
     expect(cut.map((e) => e.event)).toEqual(["message_start", "content_block_start", "ping"]);
+  });
+
+  it("holds a stream at the gate until it is opened, and records how each request ended", async () => {
+    fake.enqueue({ gateAfterEvents: 2 }, { gateAfterEvents: 1 });
+    const response = await post({ ...hello, stream: true });
+    const reader = response.body!.getReader();
+    const parser = new SseParser();
+    const events: string[] = [];
+    while (events.length < 2) {
+      const { value } = await reader.read();
+      for (const e of parser.push(new TextDecoder().decode(value))) events.push(e.event!);
+    }
+    await waitFor("the stream to wait at the gate", () => expect(fake.gateWaiting()).toBe(1));
+    const held = fake.received.at(-1)!;
+    expect(events).toEqual(["message_start", "content_block_start"]);
+    expect(held.state).toBe("open");
+    fake.openGate();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) for (const e of parser.push(new TextDecoder().decode(r.value))) events.push(e.event!);
+    expect(events.at(-1)).toBe("message_stop");
+    await waitFor("the response to complete", () => expect(held.state).toBe("completed"));
+
+    const controller = new AbortController();
+    const gone = await post({ ...hello, stream: true }, {}, { signal: controller.signal });
+    await waitFor("the second stream to wait at the gate", () => expect(fake.gateWaiting()).toBe(1));
+    controller.abort();
+    await gone.text().catch(() => undefined);
+    await waitFor("the abort to be seen", () => expect(fake.received.at(-1)!.state).toBe("aborted"));
+    expect(fake.gateWaiting()).toBe(0);
   });
 
   it("holds the first byte back when asked, and lets the client give up", async () => {

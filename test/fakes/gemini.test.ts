@@ -1,5 +1,5 @@
 // The fake Gemini upstream, exercised with plain fetch against the documented behaviour.
-import { parseSse } from "@/lib/providers/sse";
+import { parseSse, SseParser } from "@/lib/providers/sse";
 import { waitFor } from "@/test/helpers/ports";
 import { SKIP_SIGNATURE, startFakeGemini, type FakeGemini } from "./gemini";
 
@@ -13,8 +13,8 @@ const headers = { "content-type": "application/json", "x-goog-api-key": "AIzaFak
 const hello = { contents: [{ role: "user", parts: [{ text: "Hello there" }] }] };
 const generate = (body: unknown, model = "gemini-2.5-flash", extra: Record<string, string> = {}, init: RequestInit = {}) =>
   fetch(`${fake.url}/v1beta/models/${model}:generateContent`, { method: "POST", headers: { ...headers, ...extra }, body: JSON.stringify(body), ...init });
-const stream = (body: unknown, model = "gemini-2.5-flash", query = "?alt=sse") =>
-  fetch(`${fake.url}/v1beta/models/${model}:streamGenerateContent${query}`, { method: "POST", headers, body: JSON.stringify(body) });
+const stream = (body: unknown, model = "gemini-2.5-flash", query = "?alt=sse", init: RequestInit = {}) =>
+  fetch(`${fake.url}/v1beta/models/${model}:streamGenerateContent${query}`, { method: "POST", headers, body: JSON.stringify(body), ...init });
 
 async function status(res: Response) {
   const body = (await res.json()) as { error: { code: number; message: string; status: string; details?: { reason?: string }[] } };
@@ -189,6 +189,30 @@ describe("fake Gemini: scripted failures", () => {
     expect(await (await generate(hello)).json()).toMatchObject({ promptFeedback: { blockReason: "SAFETY" } });
     const stopped = parseSse(await (await stream(hello)).text()).map((e) => JSON.parse(e.data) as { candidates: { finishReason?: string }[] });
     expect(stopped.at(-1)!.candidates[0].finishReason).toBe("SAFETY");
+  });
+
+  it("holds a stream at the gate until it is opened, and records how each request ended", async () => {
+    const long = { contents: [{ role: "user", parts: [{ text: "one two three four five six seven eight" }] }] };
+    fake.enqueue({ gateAfterEvents: 1 }, { gateAfterEvents: 1 });
+    const reader = (await stream(long)).body!.getReader();
+    const parser = new SseParser();
+    const events: unknown[] = [];
+    while (events.length < 1) for (const e of parser.push(new TextDecoder().decode((await reader.read()).value))) events.push(JSON.parse(e.data));
+    await waitFor("the stream to wait at the gate", () => expect(fake.gateWaiting()).toBe(1));
+    const held = fake.received.at(-1)!;
+    expect(held.state).toBe("open");
+    fake.openGate();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) for (const e of parser.push(new TextDecoder().decode(r.value))) events.push(JSON.parse(e.data));
+    expect((events.at(-1) as { candidates: { finishReason?: string }[] }).candidates[0].finishReason).toBe("STOP");
+    expect(events.length).toBeGreaterThan(1);
+    await waitFor("the response to complete", () => expect(held.state).toBe("completed"));
+
+    const controller = new AbortController();
+    const gone = await stream(long, undefined, undefined, { signal: controller.signal });
+    await waitFor("the second stream to wait at the gate", () => expect(fake.gateWaiting()).toBe(1));
+    controller.abort();
+    await gone.text().catch(() => undefined);
+    await waitFor("the abort to be seen", () => expect(fake.received.at(-1)!.state).toBe("aborted"));
   });
 
   it("holds the first byte back when asked, and lets the client give up", async () => {

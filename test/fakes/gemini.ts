@@ -21,6 +21,7 @@ import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import {
   countWords,
+  Gate,
   pause,
   sampleFromSchema,
   sendJson,
@@ -86,6 +87,8 @@ export interface GeminiReply {
   /** The prompt is refused outright: promptFeedback.blockReason, no candidates. */
   blockReason?: string;
   usage?: { promptTokenCount?: number; candidatesTokenCount?: number; cachedContentTokenCount?: number; thoughtsTokenCount?: number };
+  /** The modelVersion that answers (e.g. a concrete version behind an alias); the requested model by default. */
+  modelVersion?: string;
 }
 
 /** What the next generateContent / streamGenerateContent does; fields combine. */
@@ -96,6 +99,8 @@ export interface GeminiStep {
   streamError?: { afterEvents: number; kind?: GeminiErrorKind };
   /** For streamed requests: send this many events, then end without a finish reason. */
   cutAfterEvents?: number;
+  /** For streamed requests: send this many events, then wait for openGate() before the rest. */
+  gateAfterEvents?: number;
   reply?: GeminiReply;
 }
 
@@ -107,6 +112,10 @@ export interface FakeGeminiOptions {
 export interface FakeGemini extends FakeServer {
   apiKey: string;
   enqueue(...steps: GeminiStep[]): void;
+  /** Releases the streams waiting at a gateAfterEvents step. */
+  openGate(): void;
+  /** Streams waiting at the gate now. */
+  gateWaiting(): number;
   /** Parsed bodies of the generateContent / streamGenerateContent requests received so far. */
   generateRequests(): Record<string, unknown>[];
   /** Thought signatures this fake has issued (and will accept back). */
@@ -128,6 +137,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   const apiKey = options.apiKey ?? `AIzaFake${randomBytes(12).toString("hex")}`;
   const models = options.models ?? DEFAULT_GEMINI_MODELS;
   const steps: GeminiStep[] = [];
+  const gate = new Gate();
   const issuedSignatures = new Set<string>();
 
   const server = await startFakeServer(async (request, res) => {
@@ -187,7 +197,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     else if (step.cutAfterEvents !== undefined) events = events.slice(0, step.cutAfterEvents);
     // Google's SSE frames end lines with CRLF.
     const frames = sse ? events.map((e) => `data: ${e}\r\n\r\n`) : events.map((e, i) => `${i === 0 ? "[" : ",\r\n"}${e}`).concat(events.length ? ["]"] : ["[]"]);
-    await writeFrames(res, frames);
+    await writeFrames(res, frames, step.gateAfterEvents === undefined ? undefined : { after: step.gateAfterEvents, gate });
     res.end();
   });
 
@@ -196,6 +206,8 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     apiKey,
     issuedSignatures,
     enqueue: (...more) => void steps.push(...more),
+    openGate: () => gate.open(),
+    gateWaiting: () => gate.waiting,
     generateRequests: () =>
       server.received.filter((r) => r.method === "POST" && /:(stream)?[gG]enerateContent$/.test(r.path)).map((r) => normalizeKeys(r.body) as Record<string, unknown>),
   };
@@ -497,7 +509,7 @@ function buildAnswer(body: Record<string, unknown>, model: string, reply: Gemini
     const blocked = {
       promptFeedback: { blockReason: reply.blockReason, safetyRatings: [{ category: "HARM_CATEGORY_DANGEROUS_CONTENT", probability: "HIGH" }] },
       usageMetadata: { promptTokenCount: promptCount, totalTokenCount: promptCount },
-      modelVersion: model,
+      modelVersion: reply?.modelVersion ?? model,
       responseId,
     };
     return { whole: blocked, chunks: [blocked] };
@@ -560,7 +572,7 @@ function buildAnswer(body: Record<string, unknown>, model: string, reply: Gemini
   const envelope = (parts: Record<string, unknown>[], final: boolean) => ({
     candidates: [{ content: { parts, role: "model" }, ...(final ? { finishReason } : {}), index: 0 }],
     usageMetadata: final ? usageMetadata : { promptTokenCount: promptCount, totalTokenCount: promptCount, promptTokensDetails: usageMetadata.promptTokensDetails },
-    modelVersion: model,
+    modelVersion: reply?.modelVersion ?? model,
     responseId,
   });
 

@@ -14,6 +14,8 @@ export interface ReceivedRequest {
   /** Parsed JSON body; the raw text when it is not JSON; undefined when empty. */
   body: unknown;
   rawBody: string;
+  /** "aborted": the caller closed the connection before the response was complete. */
+  state: "open" | "completed" | "aborted";
 }
 
 export interface FakeServer {
@@ -26,7 +28,8 @@ export interface FakeServer {
 
 export type FakeHandler = (request: ReceivedRequest, res: ServerResponse, incoming: IncomingMessage) => Promise<void>;
 
-export async function startFakeServer(handle: FakeHandler): Promise<FakeServer> {
+/** `record: false` keeps no history (the benchmark sends hundreds of thousands of requests). */
+export async function startFakeServer(handle: FakeHandler, options: { record?: boolean } = {}): Promise<FakeServer> {
   const received: ReceivedRequest[] = [];
   const server = createServer((incoming, res) => {
     void (async () => {
@@ -45,8 +48,13 @@ export async function startFakeServer(handle: FakeHandler): Promise<FakeServer> 
         headers,
         body: parseBody(rawBody),
         rawBody,
+        state: "open",
       };
-      received.push(request);
+      if (options.record !== false) received.push(request);
+      res.once("finish", () => (request.state = "completed"));
+      res.once("close", () => {
+        if (!res.writableFinished) request.state = "aborted";
+      });
       res.socket?.setNoDelay(true);
       await handle(request, res, incoming);
     })().catch((error: unknown) => {
@@ -97,11 +105,46 @@ export function pause(ms: number, res: ServerResponse): Promise<void> {
 }
 
 /**
- * Writes each frame separately, letting the event loop turn between writes so each goes
- * out on its own (chunked encoding, Nagle off). Stops if the client disconnects.
+ * Holds streams part-way until a test opens it: the test can see what reached the client
+ * while the upstream has provably not finished. Opening releases every waiting stream.
  */
-export async function writeFrames(res: ServerResponse, frames: string[]): Promise<void> {
-  for (const frame of frames) {
+export class Gate {
+  private release: () => void = () => undefined;
+  private opened = this.next();
+  /** Streams waiting at the gate now. */
+  waiting = 0;
+
+  private next(): Promise<void> {
+    return new Promise<void>((resolve) => (this.release = resolve));
+  }
+
+  open(): void {
+    this.release();
+    this.opened = this.next();
+  }
+
+  /** Resolves when the gate opens, or at once when the client has gone. */
+  async wait(res: ServerResponse): Promise<void> {
+    if (res.destroyed) return;
+    this.waiting++;
+    let onClose = () => undefined as void;
+    try {
+      await Promise.race([this.opened, new Promise<void>((resolve) => res.once("close", (onClose = resolve)))]);
+    } finally {
+      res.off("close", onClose);
+      this.waiting--;
+    }
+  }
+}
+
+/**
+ * Writes each frame separately, letting the event loop turn between writes so each goes
+ * out on its own (chunked encoding, Nagle off). Stops if the client disconnects. With a
+ * gate, waits at it after `gate.after` frames.
+ */
+export async function writeFrames(res: ServerResponse, frames: string[], gate?: { after: number; gate: Gate }): Promise<void> {
+  for (const [i, frame] of frames.entries()) {
+    if (gate && i === gate.after) await gate.gate.wait(res);
     if (res.destroyed) return;
     res.write(frame);
     await new Promise((resolve) => setImmediate(resolve));

@@ -141,7 +141,7 @@ describe("Anthropic adapter against the fake upstream", () => {
 
   it("maps upstream errors; the provider key never appears", async () => {
     const wrongKey = await callUpstream(anthropicAdapter, chat(), { ...ctx, apiKey: "sk-ant-api03-WRONGWRONGWRONG" });
-    expect(wrongKey).toMatchObject({ kind: "error", mapped: { status: 401, body: { error: { type: "authentication_error" } } } });
+    expect(wrongKey).toMatchObject({ kind: "error", status: 401, mapped: { status: 502, body: { error: { type: "upstream_error", code: "upstream_auth_failed" } } } });
     expect(JSON.stringify(wrongKey)).not.toContain("WRONGWRONG");
 
     const unknownModel = await callUpstream(anthropicAdapter, chat(), { ...ctx, model: "claude-nonexistent" });

@@ -13,7 +13,7 @@ describe("Anthropic error mapping", () => {
     });
     expect(table).toEqual([
       [400, "invalid_request_error", 400, "invalid_request_error", "invalid_request_error"],
-      [401, "authentication_error", 401, "authentication_error", "authentication_error"],
+      [401, "authentication_error", 502, "upstream_error", "upstream_auth_failed"],
       [402, "billing_error", 402, "billing_error", "billing_error"],
       [403, "permission_error", 403, "permission_error", "permission_error"],
       [404, "not_found_error", 404, "not_found_error", "not_found_error"],
@@ -35,7 +35,9 @@ describe("Anthropic error mapping", () => {
   it("answers key problems with a fixed message that blames the gateway's configuration", () => {
     const mapped = anthropicAdapter.mapError(401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key sk-ant-api03-abcdefghijklmnop" } });
     expect(mapped.body.error.message).not.toMatch(/sk-ant|invalid x-api-key/);
-    expect(mapped.body.error.message).toMatch(/gateway/);
+    expect(mapped.body.error.message).toMatch(/gateway.*ANTHROPIC_API_KEY/);
+    // Same status and code as a refused OpenAI key: the client's own key is not the problem.
+    expect(mapped).toMatchObject({ status: 502, body: { error: { type: "upstream_error", code: "upstream_auth_failed" } } });
   });
 
   it("never lets anything shaped like a key through", () => {

@@ -2,14 +2,16 @@
 // @see https://platform.claude.com/docs/en/api/errors
 //
 // Status policy (shared with the Gemini adapter):
-// - client-side problems keep their meaning: 400, 401, 402, 403, 404, 413, 429;
+// - client-side problems keep their meaning: 400, 402, 403, 404, 413, 429;
 // - Anthropic's 529 overloaded_error becomes 503: 529 is not a standard status, and OpenAI
 //   clients already treat 503 as "temporarily unavailable, retry";
 // - Anthropic's own failures (500 api_error, anything 5xx we do not know) become 502: the
 //   client's request was fine, the upstream failed; 504 timeout_error stays 504.
-// 401/403 mean the gateway's provider key is wrong: the client gets a fixed message that
-// says so, never the provider's text (which could describe the key).
-import { openAIError, type MappedError } from "../types";
+// 401 means the gateway's own Anthropic key is wrong: like every adapter, a 502
+// `upstream_auth_failed` naming ANTHROPIC_API_KEY (the client's key is fine). 403 means that
+// key may not use the resource: a 403 with a fixed message. Neither passes on the
+// provider's text, which could describe the key.
+import { openAIError, providerAuthError, type MappedError } from "../types";
 import { isRecord, parseMaybeJson, redactSecrets } from "../provider-errors";
 
 interface Rule {
@@ -19,7 +21,8 @@ interface Rule {
 
 const BY_TYPE: Record<string, Rule> = {
   invalid_request_error: { status: 400, type: "invalid_request_error" },
-  authentication_error: { status: 401, type: "authentication_error" },
+  // The gateway's own key was refused (see providerAuthError).
+  authentication_error: { status: 502, type: "upstream_error" },
   billing_error: { status: 402, type: "billing_error" },
   permission_error: { status: 403, type: "permission_error" },
   not_found_error: { status: 404, type: "not_found_error" },
@@ -44,7 +47,6 @@ function ruleForStatus(status: number): Rule {
 }
 
 const FIXED_MESSAGES: Record<number, string> = {
-  401: "The Anthropic API rejected the gateway's provider key. The gateway's operator must fix its Anthropic configuration.",
   403: "The gateway's Anthropic key is not allowed to use this resource.",
 };
 
@@ -66,6 +68,7 @@ export function mapAnthropicStreamError(error: { type?: unknown; message?: unkno
 }
 
 function build(rule: Rule, code: string, providerMessage: string | undefined, status: number | undefined): MappedError {
+  if (rule === BY_TYPE.authentication_error) return providerAuthError("Anthropic", "ANTHROPIC_API_KEY");
   const fixed = FIXED_MESSAGES[rule.status];
   const message =
     fixed ??

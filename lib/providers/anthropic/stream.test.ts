@@ -37,6 +37,13 @@ describe("Anthropic stream conversion", () => {
     expect(final.usage?.total_tokens).toBe(40);
   });
 
+  it("names the model that answered (message_start's model) for the usage record", () => {
+    const c = converter();
+    expect(c.model()).toBe("claude-sonnet-4-5");
+    replayStream(c, [bytes("text.sse")]);
+    expect(c.model()).toBe("claude-sonnet-4-5-20250929");
+  });
+
   it("sends no usage chunk unless the client asked, but still reports usage to the gateway", () => {
     const { chunks, usage } = replay("text.sse", false);
     expect((chunks as Chunk[]).every((c) => c.choices.length === 1 && c.usage === undefined)).toBe(true);

@@ -22,7 +22,8 @@ import { convertUsage, mergeUsage } from "./usage";
 import type { AnthropicUsage, StreamEvent } from "./wire-types";
 
 export class AnthropicStreamConverter implements StreamConverter {
-  private model: string;
+  /** The model that answered: the requested one until the stream names it. */
+  private answered: string;
   private rawUsage: AnthropicUsage | null = null;
   private failure: MappedError | null = null;
   private started = false;
@@ -35,7 +36,7 @@ export class AnthropicStreamConverter implements StreamConverter {
     private readonly ctx: AdapterContext,
     private readonly clientWantsUsage: boolean,
   ) {
-    this.model = ctx.model;
+    this.answered = ctx.model;
   }
 
   push(event: SseEvent): ChatCompletionChunk[] {
@@ -59,12 +60,12 @@ export class AnthropicStreamConverter implements StreamConverter {
         if (isRecord(data.usage)) this.rawUsage = mergeUsage(this.rawUsage ?? {}, data.usage);
         if (data.delta && "stop_reason" in data.delta && data.delta.stop_reason) {
           this.finished = true;
-          return [...this.ensureStarted(), buildChunk(this.ctx, this.model, {}, mapStopReason(data.delta.stop_reason))];
+          return [...this.ensureStarted(), buildChunk(this.ctx, this.answered, {}, mapStopReason(data.delta.stop_reason))];
         }
         return [];
       case "message_stop":
         this.stopped = true;
-        return this.clientWantsUsage && this.rawUsage ? [buildUsageChunk(this.ctx, this.model, toOpenAIUsage(convertUsage(this.rawUsage)))] : [];
+        return this.clientWantsUsage && this.rawUsage ? [buildUsageChunk(this.ctx, this.answered, toOpenAIUsage(convertUsage(this.rawUsage)))] : [];
       case "error":
         this.failure = mapAnthropicStreamError(isRecord(data.error) ? data.error : {});
         return [];
@@ -89,9 +90,13 @@ export class AnthropicStreamConverter implements StreamConverter {
     return this.failure;
   }
 
+  model(): string {
+    return this.answered;
+  }
+
   private start(message: unknown): ChatCompletionChunk[] {
     if (isRecord(message)) {
-      if (typeof message.model === "string") this.model = message.model;
+      if (typeof message.model === "string") this.answered = message.model;
       if (isRecord(message.usage)) this.rawUsage = mergeUsage(this.rawUsage ?? {}, message.usage);
     }
     return this.ensureStarted();
@@ -100,7 +105,7 @@ export class AnthropicStreamConverter implements StreamConverter {
   private ensureStarted(): ChatCompletionChunk[] {
     if (this.started) return [];
     this.started = true;
-    return [buildChunk(this.ctx, this.model, { role: "assistant", content: "" })];
+    return [buildChunk(this.ctx, this.answered, { role: "assistant", content: "" })];
   }
 
   private blockStart(index: number, block: unknown): ChatCompletionChunk[] {
@@ -109,7 +114,7 @@ export class AnthropicStreamConverter implements StreamConverter {
     this.toolIndexByBlock.set(index, toolIndex);
     return [
       ...this.ensureStarted(),
-      buildChunk(this.ctx, this.model, {
+      buildChunk(this.ctx, this.answered, {
         tool_calls: [{ index: toolIndex, id: String(block.id), type: "function", function: { name: String(block.name), arguments: "" } }],
       }),
     ];
@@ -118,12 +123,12 @@ export class AnthropicStreamConverter implements StreamConverter {
   private blockDelta(index: number, delta: unknown): ChatCompletionChunk[] {
     if (!isRecord(delta) || this.finished) return [];
     if (delta.type === "text_delta" && typeof delta.text === "string" && delta.text !== "") {
-      return [...this.ensureStarted(), buildChunk(this.ctx, this.model, { content: delta.text })];
+      return [...this.ensureStarted(), buildChunk(this.ctx, this.answered, { content: delta.text })];
     }
     if (delta.type === "input_json_delta" && typeof delta.partial_json === "string" && delta.partial_json !== "") {
       const toolIndex = this.toolIndexByBlock.get(index);
       if (toolIndex === undefined) return [];
-      return [buildChunk(this.ctx, this.model, { tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] })];
+      return [buildChunk(this.ctx, this.answered, { tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] })];
     }
     return [];
   }

@@ -165,10 +165,10 @@ describe("Gemini adapter against the fake upstream", () => {
 
   it("maps upstream errors; the provider key never appears", async () => {
     const wrongKey = await callUpstream(geminiAdapter, chat(), { ...ctx, apiKey: "AIzaSyWRONGWRONGWRONGWRONG0123456789" });
-    expect(wrongKey).toMatchObject({ kind: "error", status: 400, mapped: { status: 401, body: { error: { type: "authentication_error", code: "API_KEY_INVALID" } } } });
+    expect(wrongKey).toMatchObject({ kind: "error", status: 400, mapped: { status: 502, body: { error: { type: "upstream_error", code: "upstream_auth_failed" } } } });
     expect(JSON.stringify(wrongKey)).not.toContain("WRONGWRONG");
     const noKey = await callUpstream(geminiAdapter, chat(), { ...ctx, apiKey: "" });
-    expect(noKey).toMatchObject({ kind: "error", status: 403, mapped: { status: 401 } });
+    expect(noKey).toMatchObject({ kind: "error", status: 403, mapped: { status: 502, body: { error: { code: "upstream_auth_failed" } } } });
     expect(await callUpstream(geminiAdapter, chat(), { ...ctx, model: "gemini-nonexistent" })).toMatchObject({ kind: "error", mapped: { status: 404, body: { error: { type: "not_found_error" } } } });
 
     fake.enqueue({ error: "resource_exhausted" }, { error: "unavailable" }, { error: "internal" });

@@ -11,8 +11,8 @@ describe("Gemini error mapping", () => {
       return [status, body.error.status, mapped.status, mapped.body.error.type, mapped.body.error.code];
     });
     expect(table).toEqual([
-      [400, "INVALID_ARGUMENT", 401, "authentication_error", "API_KEY_INVALID"],
-      [403, "PERMISSION_DENIED", 401, "authentication_error", "PERMISSION_DENIED"],
+      [400, "INVALID_ARGUMENT", 502, "upstream_error", "upstream_auth_failed"],
+      [403, "PERMISSION_DENIED", 502, "upstream_error", "upstream_auth_failed"],
       [400, "INVALID_ARGUMENT", 400, "invalid_request_error", "INVALID_ARGUMENT"],
       [400, "FAILED_PRECONDITION", 400, "invalid_request_error", "FAILED_PRECONDITION"],
       [403, "PERMISSION_DENIED", 403, "permission_error", "PERMISSION_DENIED"],
@@ -34,6 +34,23 @@ describe("Gemini error mapping", () => {
       expect(message).toMatch(/gateway/);
       expect(message).not.toContain(recorded[index].body.error.message);
     }
+  });
+
+  it("names GOOGLE_API_KEY when the gateway's key is wrong or missing, as for every provider", () => {
+    for (const index of [0, 1]) {
+      expect(geminiAdapter.mapError(recorded[index].status, recorded[index].body)).toMatchObject({
+        status: 502,
+        body: { error: { type: "upstream_error", code: "upstream_auth_failed", message: expect.stringContaining("GOOGLE_API_KEY") } },
+      });
+    }
+    expect(geminiAdapter.mapError(401, { error: { code: 401, status: "UNAUTHENTICATED", message: "Request had invalid authentication credentials." } })).toMatchObject({ status: 502 });
+  });
+
+  it("passes RetryInfo's delay on as retryAfterSeconds (Gemini sends no Retry-After header)", () => {
+    expect(geminiAdapter.mapError(429, recorded[6].body).retryAfterSeconds).toBe(17);
+    const fractional = { error: { code: 429, status: "RESOURCE_EXHAUSTED", message: "x", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "0.25s" }] } };
+    expect(geminiAdapter.mapError(429, fractional).retryAfterSeconds).toBe(1);
+    expect(geminiAdapter.mapError(503, recorded[8].body).retryAfterSeconds).toBeUndefined();
   });
 
   it("never lets anything shaped like a key through", () => {

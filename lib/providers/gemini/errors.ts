@@ -3,12 +3,15 @@
 // @see https://cloud.google.com/apis/design/errors (google.rpc.Status, ErrorInfo)
 //
 // Status policy (the same as the Anthropic adapter's): client-side problems keep their
-// meaning (400, 401, 402, 403, 404, 429); Google's own failures become 502 (INTERNAL,
+// meaning (400, 402, 403, 404, 429); Google's own failures become 502 (INTERNAL,
 // UNKNOWN, CANCELLED), 503 (UNAVAILABLE: overloaded) or 504 (DEADLINE_EXCEEDED).
 // Gemini reports a wrong key as 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID
-// and a missing one as 403 PERMISSION_DENIED ("unregistered callers"); both mean the
-// gateway's provider key is wrong and become 401 with a fixed message.
-import { openAIError, type MappedError } from "../types";
+// and a missing one as 403 PERMISSION_DENIED ("unregistered callers"); both (and 401
+// UNAUTHENTICATED) mean the gateway's own key is wrong: like every adapter, a 502
+// `upstream_auth_failed` naming GOOGLE_API_KEY, since the client's key is fine.
+// A 429 carries how long to wait in a RetryInfo detail, not in a Retry-After header; it is
+// passed on as retryAfterSeconds so the client still gets Retry-After.
+import { openAIError, providerAuthError, type MappedError } from "../types";
 import { isRecord, parseMaybeJson, redactSecrets } from "../provider-errors";
 import type { GoogleRpcStatus } from "./wire-types";
 
@@ -17,11 +20,14 @@ interface Rule {
   type: string;
 }
 
+/** The gateway's own key was refused (see providerAuthError). */
+const AUTH: Rule = { status: 502, type: "upstream_error" };
+
 const BY_STATUS: Record<string, Rule> = {
   INVALID_ARGUMENT: { status: 400, type: "invalid_request_error" },
   FAILED_PRECONDITION: { status: 400, type: "invalid_request_error" },
   OUT_OF_RANGE: { status: 400, type: "invalid_request_error" },
-  UNAUTHENTICATED: { status: 401, type: "authentication_error" },
+  UNAUTHENTICATED: AUTH,
   PERMISSION_DENIED: { status: 403, type: "permission_error" },
   NOT_FOUND: { status: 404, type: "not_found_error" },
   RESOURCE_EXHAUSTED: { status: 429, type: "rate_limit_error" },
@@ -32,7 +38,6 @@ const BY_STATUS: Record<string, Rule> = {
   DEADLINE_EXCEEDED: { status: 504, type: "server_error" },
 };
 
-const AUTH: Rule = { status: 401, type: "authentication_error" };
 const BILLING: Rule = { status: 402, type: "billing_error" };
 
 function ruleForHttpStatus(status: number): Rule {
@@ -48,7 +53,6 @@ function ruleForHttpStatus(status: number): Rule {
 }
 
 const FIXED_MESSAGES: Record<number, string> = {
-  401: "The Gemini API rejected the gateway's provider key. The gateway's operator must fix its Google configuration.",
   403: "The gateway's Google API key is not allowed to use this resource.",
 };
 
@@ -76,10 +80,20 @@ export function mapGeminiStatus(error: GoogleRpcStatus | Record<string, unknown>
   if (reason === "API_KEY_INVALID" || (status === "PERMISSION_DENIED" && /unregistered callers/i.test(message ?? ""))) rule = AUTH;
   else if (code === 402) rule = BILLING;
   else rule = (status && BY_STATUS[status]) || ruleForHttpStatus(code);
-  return build(rule, reason ?? status ?? `http_${code}`, message, code);
+  const mapped = build(rule, reason ?? status ?? `http_${code}`, message, code);
+  const retryAfter = retryDelaySeconds(rpc.details);
+  return retryAfter === undefined ? mapped : { ...mapped, retryAfterSeconds: retryAfter };
+}
+
+/** RetryInfo.retryDelay ("17s", "0.5s": a google.protobuf.Duration in JSON), rounded up to whole seconds. */
+function retryDelaySeconds(details: GoogleRpcStatus["details"]): number | undefined {
+  const info = details?.find((d) => isRecord(d) && d["@type"] === "type.googleapis.com/google.rpc.RetryInfo");
+  const match = typeof info?.retryDelay === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(info.retryDelay) : null;
+  return match ? Math.max(1, Math.ceil(Number(match[1]))) : undefined;
 }
 
 function build(rule: Rule, code: string, providerMessage: string | undefined, status: number): MappedError {
+  if (rule === AUTH) return providerAuthError("Google", "GOOGLE_API_KEY");
   const fixed = FIXED_MESSAGES[rule.status];
   const message =
     fixed ?? (providerMessage ? `Gemini: ${redactSecrets(providerMessage)}` : `Gemini returned an error (HTTP ${status}) without a message.`);

@@ -35,6 +35,13 @@ describe("Gemini stream conversion", () => {
     expect(final.model).toBe("gemini-2.5-flash");
   });
 
+  it("names the model that answered (modelVersion) for the usage record", () => {
+    const c = geminiAdapter.createStreamConverter({ ...ctx, model: "gemini-flash-latest" }, false) as StreamConverter;
+    expect(c.model()).toBe("gemini-flash-latest");
+    replayStream(c, [bytes("text.sse")]);
+    expect(c.model()).toBe("gemini-2.5-flash");
+  });
+
   it("sends no usage chunk unless asked, but still reports usage", () => {
     const { chunks, usage } = replay("text.sse", false);
     expect((chunks as Chunk[]).every((c) => c.choices.length === 1)).toBe(true);

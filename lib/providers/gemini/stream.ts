@@ -24,7 +24,8 @@ import { convertUsage, reasoningTokens } from "./usage";
 import type { GenerateContentResponse, UsageMetadata } from "./wire-types";
 
 export class GeminiStreamConverter implements StreamConverter {
-  private model: string;
+  /** The model that answered: the requested one until the stream names it. */
+  private answered: string;
   private rawUsage: UsageMetadata | null = null;
   private failure: MappedError | null = null;
   private started = false;
@@ -35,7 +36,7 @@ export class GeminiStreamConverter implements StreamConverter {
     private readonly ctx: AdapterContext,
     private readonly clientWantsUsage: boolean,
   ) {
-    this.model = ctx.model;
+    this.answered = ctx.model;
   }
 
   push(event: SseEvent): ChatCompletionChunk[] {
@@ -53,7 +54,7 @@ export class GeminiStreamConverter implements StreamConverter {
       return [];
     }
     const response = data as GenerateContentResponse;
-    if (typeof response.modelVersion === "string") this.model = response.modelVersion;
+    if (typeof response.modelVersion === "string") this.answered = response.modelVersion;
     if (isRecord(response.usageMetadata)) this.rawUsage = response.usageMetadata;
     if (this.finishReason) return []; // anything after the finish chunk only updates usage
 
@@ -62,19 +63,19 @@ export class GeminiStreamConverter implements StreamConverter {
     const candidate = response.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
       if (part.thought) continue;
-      if (typeof part.text === "string" && part.text !== "") chunks.push(buildChunk(this.ctx, this.model, { content: part.text }));
+      if (typeof part.text === "string" && part.text !== "") chunks.push(buildChunk(this.ctx, this.answered, { content: part.text }));
       if (part.functionCall) {
         const index = this.toolCount++;
         const id = encodeToolCallId(`${this.ctx.requestId}_${index}`, { id: part.functionCall.id, signature: part.thoughtSignature });
         chunks.push(
-          buildChunk(this.ctx, this.model, { tool_calls: [{ index, id, type: "function", function: { name: part.functionCall.name, arguments: "" } }] }),
-          buildChunk(this.ctx, this.model, { tool_calls: [{ index, function: { arguments: JSON.stringify(part.functionCall.args ?? {}) } }] }),
+          buildChunk(this.ctx, this.answered, { tool_calls: [{ index, id, type: "function", function: { name: part.functionCall.name, arguments: "" } }] }),
+          buildChunk(this.ctx, this.answered, { tool_calls: [{ index, function: { arguments: JSON.stringify(part.functionCall.args ?? {}) } }] }),
         );
       }
     }
     if (candidate?.finishReason) this.finishReason = mapFinishReason(candidate.finishReason, this.toolCount > 0);
     else if (!candidate && isPromptBlocked(response.promptFeedback?.blockReason)) this.finishReason = "content_filter";
-    if (this.finishReason) chunks.push(buildChunk(this.ctx, this.model, {}, this.finishReason));
+    if (this.finishReason) chunks.push(buildChunk(this.ctx, this.answered, {}, this.finishReason));
     return chunks;
   }
 
@@ -85,7 +86,7 @@ export class GeminiStreamConverter implements StreamConverter {
       return [];
     }
     if (!this.clientWantsUsage || !this.rawUsage) return [];
-    return [buildUsageChunk(this.ctx, this.model, toOpenAIUsage(convertUsage(this.rawUsage), reasoningTokens(this.rawUsage)))];
+    return [buildUsageChunk(this.ctx, this.answered, toOpenAIUsage(convertUsage(this.rawUsage), reasoningTokens(this.rawUsage)))];
   }
 
   usage(): Usage | null {
@@ -96,9 +97,13 @@ export class GeminiStreamConverter implements StreamConverter {
     return this.failure;
   }
 
+  model(): string {
+    return this.answered;
+  }
+
   private ensureStarted(chunks: ChatCompletionChunk[]): void {
     if (this.started) return;
     this.started = true;
-    chunks.push(buildChunk(this.ctx, this.model, { role: "assistant", content: "" }));
+    chunks.push(buildChunk(this.ctx, this.answered, { role: "assistant", content: "" }));
   }
 }

@@ -5,14 +5,14 @@
 //    and OpenAI's message (which quotes part of that key) is not passed on;
 //  - a body that is not OpenAI's error shape (a proxy's HTML page) gets a generic message.
 // @see https://platform.openai.com/docs/guides/error-codes
-import { openAIError, type MappedError } from "../types";
+import { openAIError, providerAuthError, type MappedError } from "../types";
 
 export function mapError(status: number, body: unknown): MappedError {
   const error = body && typeof body === "object" ? (body as { error?: unknown }).error : undefined;
   const e = error && typeof error === "object" ? (error as Record<string, unknown>) : null;
   const code = typeof e?.code === "string" ? e.code : null;
   if (status === 401 || (status === 403 && (code === "invalid_api_key" || code === "invalid_organization"))) {
-    return openAIError(502, "The gateway's OpenAI credentials were refused by OpenAI; ask the gateway's administrator to check OPENAI_API_KEY.", "upstream_error", "upstream_auth_failed");
+    return providerAuthError("OpenAI", "OPENAI_API_KEY");
   }
   if (e && typeof e.message === "string") {
     return openAIError(status, e.message, typeof e.type === "string" ? e.type : "invalid_request_error", code, typeof e.param === "string" ? e.param : null);

@@ -1,5 +1,3 @@
-import { parseEnv } from "@/lib/config/env";
-import { routeModel } from "../registry";
 import { parseSse } from "../sse";
 import { openaiAdapter } from "./index";
 
@@ -70,24 +68,5 @@ describe("OpenAI adapter", () => {
   it("lists model ids", () => {
     expect(openaiAdapter.parseModelList({ object: "list", data: [{ id: "gpt-4o", object: "model" }, { id: 5 }, {}] })).toEqual(["gpt-4o"]);
     expect(openaiAdapter.buildListModelsRequest(ctx)).toMatchObject({ url: "https://api.openai.test/v1/models", method: "GET" });
-  });
-});
-
-describe("model registry", () => {
-  const env = parseEnv({ OPENAI_API_KEY: "sk-x", DATA_DIR: "/tmp/akm-registry-test" });
-
-  it("routes OpenAI model families and the provider/model form to the OpenAI adapter", () => {
-    for (const model of ["gpt-4o", "gpt-4.1-mini", "o1", "o3-mini", "o4-mini", "chatgpt-4o-latest", "text-embedding-3-small", "ft:gpt-4o-mini:org::abc"]) {
-      expect(routeModel(model, env)).toMatchObject({ ok: true, model, adapter: { id: "openai" } });
-    }
-    expect(routeModel("openai/my-custom-model", env)).toMatchObject({ ok: true, model: "my-custom-model", apiKey: "sk-x" });
-  });
-
-  it("says which models it does not know and which providers are not configured", () => {
-    expect(routeModel("llama-3-70b", env)).toEqual({ ok: false, reason: "unknown_model" });
-    expect(routeModel("meta/llama-3", env)).toEqual({ ok: false, reason: "unknown_model" });
-    expect(routeModel("openai/", env)).toEqual({ ok: false, reason: "unknown_model" });
-    const unconfigured = parseEnv({ DATA_DIR: "/tmp/akm-registry-test" });
-    expect(routeModel("gpt-4o", unconfigured)).toEqual({ ok: false, reason: "provider_not_configured", provider: "openai", keyVariable: "OPENAI_API_KEY" });
   });
 });
