@@ -5,6 +5,8 @@
 // real PostgreSQL — the usage_hourly triggers fill the rollup as they would in service —
 // then times each page's queries the way the page runs them (in parallel), cold once and
 // then warm, and prints the machine's load average with the figures (the machine is shared).
+// Last, the rollup's price on the write path: the usage recorder's flush into the embedded
+// database (in the gateway's own process), with and without the usage_hourly trigger.
 //
 //   npm run bench:stats                      # starts its own PostgreSQL (test/helpers/postgres.ts)
 //   DATABASE_URL=postgresql://… npm run bench:stats   # an existing, EMPTY database
@@ -142,4 +144,47 @@ async function run(url: string): Promise<void> {
   console.log(`\nload average after: ${load1()} (1, 5, 15 min; ${availableParallelism()} cores)`);
 
   await disconnectDb();
+  await measureFlush();
+}
+
+/** CPU per flushed request record, embedded PGlite, with the rollup trigger and without it. */
+async function measureFlush(): Promise<void> {
+  const { PrismaClient } = await import("../generated/prisma/client");
+  const { openPglite, pgliteAdapter } = await import("../lib/db/client");
+  const { UsageRecorder } = await import("../lib/usage/recorder");
+  const pg = await openPglite("memory://");
+  const db = new PrismaClient({ adapter: await pgliteAdapter(pg) });
+  const recorder = new UsageRecorder({ db: () => db, flushMs: 3_600_000, log: () => undefined });
+  let seq = 0;
+  const flush = async (rows: number) => {
+    for (let i = 0; i < rows; i++) {
+      seq++;
+      recorder.record({
+        requestId: `flush_${seq}`, keyId: null, method: "POST", path: "/v1/chat/completions", model: ["gpt-4o-mini", "claude-haiku-4-5"][seq % 2],
+        provider: ["openai", "anthropic"][seq % 2], status: seq % 17 ? 200 : 429, errorCode: null, errorMessage: null, startedAt: Date.now(),
+        latencyMs: 100 + (seq % 900), ttfbMs: 50, promptTokens: 10, completionTokens: 20, cachedTokens: null, clientIp: "10.0.0.1", stream: false, countedDay: null,
+      });
+    }
+    const cpu = process.cpuUsage();
+    await recorder.flush();
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / rows;
+  };
+  const median = async (rows: number) => {
+    for (let i = 0; i < 3; i++) await flush(rows);
+    const samples: number[] = [];
+    for (let i = 0; i < 15; i++) samples.push(await flush(rows));
+    return samples.sort((a, b) => a - b)[7];
+  };
+  console.log(`\nusage recorder flush into embedded PGlite, CPU µs per request record (median of 15 flushes)`);
+  console.log(`${"rows per flush".padEnd(20)}${"with rollup".padStart(14)}${"without".padStart(10)}`);
+  for (const rows of [20, 200, 1000]) {
+    const withRollup = await median(rows);
+    await pg.exec("ALTER TABLE request_logs DISABLE TRIGGER request_logs_rollup_insert");
+    const without = await median(rows);
+    await pg.exec("ALTER TABLE request_logs ENABLE TRIGGER request_logs_rollup_insert");
+    console.log(`${String(rows).padEnd(20)}${withRollup.toFixed(1).padStart(14)}${without.toFixed(1).padStart(10)}`);
+  }
+  await recorder.close();
+  await db.$disconnect();
 }
