@@ -1,8 +1,12 @@
 // How fast the console's pages get their data from a large request log (issue 5: "1M
 // request records → page data in under a second"). Loads 1,000,000 request_logs rows
-// (30 days, 50 keys, 6 models, a realistic mix of statuses), 100,000 events and 10,000
-// audit entries into a real PostgreSQL, then times each page's queries the way the page
-// runs them (in parallel), cold once and then warm.
+// (30 days, 50 keys, 6 models, a mix of statuses shaped as the gateway writes them:
+// refusals without model and provider), 100,000 events and 10,000 audit entries into a
+// real PostgreSQL — the usage_hourly triggers fill the rollup as they would in service —
+// then times each page's queries the way the page runs them (in parallel), cold once and
+// then warm, and prints the machine's load average with the figures (the machine is shared).
+// Last, the rollup's price on the write path: the usage recorder's flush into the embedded
+// database (in the gateway's own process), with and without the usage_hourly trigger.
 //
 //   npm run bench:stats                      # starts its own PostgreSQL (test/helpers/postgres.ts)
 //   DATABASE_URL=postgresql://… npm run bench:stats   # an existing, EMPTY database
@@ -10,6 +14,7 @@
 //
 // Runs with `--conditions=react-server` so the `server-only` guard of the query modules
 // resolves as it does inside Next's server.
+import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { startPostgres, type PostgresServer } from "../test/helpers/postgres";
@@ -61,11 +66,11 @@ async function run(url: string): Promise<void> {
                               latency_ms, ttfb_ms, prompt_tokens, completion_tokens, client_ip, stream)
     SELECT created_at, 'req_' || g, CASE WHEN status = 401 AND g % 2 = 0 THEN NULL ELSE 'bench_key_' || (1 + g % 50) END,
            '/v1/chat/completions',
-           CASE WHEN status = 401 THEN NULL ELSE (ARRAY['gpt-4o-mini','gpt-4o','claude-haiku-4-5','claude-sonnet-4-5','gemini-2.0-flash','gemini-2.5-pro'])[m] END,
-           CASE WHEN status = 401 THEN NULL ELSE (ARRAY['openai','openai','anthropic','anthropic','gemini','gemini'])[m] END,
+           CASE WHEN status IN (401, 429) THEN NULL ELSE (ARRAY['gpt-4o-mini','gpt-4o','claude-haiku-4-5','claude-sonnet-4-5','gemini-2.0-flash','gemini-2.5-pro'])[m] END,
+           CASE WHEN status IN (401, 429) THEN NULL ELSE (ARRAY['openai','openai','anthropic','anthropic','gemini','gemini'])[m] END,
            status,
-           CASE status WHEN 200 THEN NULL WHEN 429 THEN 'rate_limit_exceeded' WHEN 401 THEN 'invalid_api_key' WHEN 403 THEN 'daily_limit_reached' ELSE 'upstream_error' END,
-           CASE status WHEN 200 THEN NULL ELSE 'bench failure ' || status END,
+           CASE status WHEN 200 THEN (CASE WHEN g % 97 = 0 THEN 'upstream_stream_error' END) WHEN 429 THEN 'rate_limit_exceeded' WHEN 401 THEN 'invalid_api_key' ELSE 'upstream_unreachable' END,
+           CASE status WHEN 200 THEN (CASE WHEN g % 97 = 0 THEN 'stream broke off' END) ELSE 'bench failure ' || status END,
            latency, CASE WHEN status = 200 THEN latency / 3 END,
            CASE WHEN status = 200 THEN 50 + (g::bigint * 7919) % 900 END,
            CASE WHEN status = 200 THEN 20 + (g::bigint * 104729) % 600 END,
@@ -77,7 +82,9 @@ async function run(url: string): Promise<void> {
              (ARRAY[200,200,200,200,200,200,200,200,200,200,200,200,200,200,200,200,200,429,401,502])[1 + (g % 20)] AS status,
              (200 + random() ^ 2 * 5000)::int AS latency
       FROM generate_series(1, $1::int) AS g
-    ) AS r`,
+    ) AS r
+    -- In time order, as the gateway appends them: a day's rows sit together on disk.
+    ORDER BY created_at`,
     [ROWS],
   );
   await client.query(`
@@ -93,7 +100,9 @@ async function run(url: string): Promise<void> {
     FROM generate_series(1, 10000) AS g`);
   await client.query("VACUUM ANALYZE");
   console.log(`done in ${((performance.now() - load) / 1000).toFixed(1)} s`);
-  const size = await client.query<{ size: string }>("SELECT pg_size_pretty(pg_total_relation_size('request_logs')) AS size");
+  const size = await client.query<{ size: string; rollup: string; rollup_size: string }>(
+    "SELECT pg_size_pretty(pg_total_relation_size('request_logs')) AS size, (SELECT count(*) FROM usage_hourly) AS rollup, pg_size_pretty(pg_total_relation_size('usage_hourly')) AS rollup_size",
+  );
   await client.end();
 
   const now = new Date();
@@ -115,7 +124,9 @@ async function run(url: string): Promise<void> {
   ];
 
   const ms = (x: number) => `${x.toFixed(0).padStart(6)} ms`;
-  console.log(`\nrequest_logs: ${ROWS.toLocaleString("en")} rows, ${size.rows[0].size}; ${RUNS} warm runs per page\n`);
+  const load1 = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+  console.log(`\nrequest_logs: ${ROWS.toLocaleString("en")} rows, ${size.rows[0].size}; usage_hourly: ${Number(size.rows[0].rollup).toLocaleString("en")} rows, ${size.rows[0].rollup_size}`);
+  console.log(`${RUNS} warm runs per page; load average before: ${load1()}\n`);
   console.log(`${"page".padEnd(44)}${"cold".padStart(9)}${"median".padStart(9)}${"max".padStart(9)}`);
   for (const [name, run] of pages) {
     let start = performance.now();
@@ -130,6 +141,50 @@ async function run(url: string): Promise<void> {
     times.sort((a, b) => a - b);
     console.log(`${name.padEnd(44)}${ms(cold)}${ms(times[Math.floor(RUNS / 2)])}${ms(times[RUNS - 1])}`);
   }
+  console.log(`\nload average after: ${load1()} (1, 5, 15 min; ${availableParallelism()} cores)`);
 
   await disconnectDb();
+  await measureFlush();
+}
+
+/** CPU per flushed request record, embedded PGlite, with the rollup trigger and without it. */
+async function measureFlush(): Promise<void> {
+  const { PrismaClient } = await import("../generated/prisma/client");
+  const { openPglite, pgliteAdapter } = await import("../lib/db/client");
+  const { UsageRecorder } = await import("../lib/usage/recorder");
+  const pg = await openPglite("memory://");
+  const db = new PrismaClient({ adapter: await pgliteAdapter(pg) });
+  const recorder = new UsageRecorder({ db: () => db, flushMs: 3_600_000, log: () => undefined });
+  let seq = 0;
+  const flush = async (rows: number) => {
+    for (let i = 0; i < rows; i++) {
+      seq++;
+      recorder.record({
+        requestId: `flush_${seq}`, keyId: null, method: "POST", path: "/v1/chat/completions", model: ["gpt-4o-mini", "claude-haiku-4-5"][seq % 2],
+        provider: ["openai", "anthropic"][seq % 2], status: seq % 17 ? 200 : 429, errorCode: null, errorMessage: null, startedAt: Date.now(),
+        latencyMs: 100 + (seq % 900), ttfbMs: 50, promptTokens: 10, completionTokens: 20, cachedTokens: null, clientIp: "10.0.0.1", stream: false, countedDay: null,
+      });
+    }
+    const cpu = process.cpuUsage();
+    await recorder.flush();
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / rows;
+  };
+  const median = async (rows: number) => {
+    for (let i = 0; i < 3; i++) await flush(rows);
+    const samples: number[] = [];
+    for (let i = 0; i < 15; i++) samples.push(await flush(rows));
+    return samples.sort((a, b) => a - b)[7];
+  };
+  console.log(`\nusage recorder flush into embedded PGlite, CPU µs per request record (median of 15 flushes)`);
+  console.log(`${"rows per flush".padEnd(20)}${"with rollup".padStart(14)}${"without".padStart(10)}`);
+  for (const rows of [20, 200, 1000]) {
+    const withRollup = await median(rows);
+    await pg.exec("ALTER TABLE request_logs DISABLE TRIGGER request_logs_rollup_insert");
+    const without = await median(rows);
+    await pg.exec("ALTER TABLE request_logs ENABLE TRIGGER request_logs_rollup_insert");
+    console.log(`${String(rows).padEnd(20)}${withRollup.toFixed(1).padStart(14)}${without.toFixed(1).padStart(10)}`);
+  }
+  await recorder.close();
+  await db.$disconnect();
 }

@@ -44,30 +44,36 @@ for (let i = 0; i < 1500; i++) {
   const roll = random();
   const status = roll < 0.9 ? 200 : roll < 0.94 ? 429 : roll < 0.97 ? 401 : roll < 0.985 ? 400 : 502;
   const ok = status === 200;
+  // As the gateway records them: refusals and invalid bodies are answered before a model
+  // is routed (no model or provider); a few streams break after their 200.
+  const routed = status === 200 || status === 502;
+  const broken = ok && random() < 0.01;
   const latencyMs = ok ? Math.round(250 + random() ** 2 * 4000) : Math.round(2 + random() * 30);
   rows.push({
     createdAt,
     requestId: `req_seed_${i}`,
-    keyId: status === 401 && random() < 0.5 ? null : key.id,
+    keyId: status === 401 ? null : key.id,
     path: "/v1/chat/completions",
-    model: status === 401 ? null : m.model,
-    provider: status === 401 ? null : m.provider,
+    model: routed ? m.model : null,
+    provider: routed ? m.provider : null,
     status,
-    errorCode: ok ? null : { 429: "rate_limit_exceeded", 401: "invalid_api_key", 400: "invalid_request_error", 502: "upstream_unreachable" }[status],
-    errorMessage: ok
-      ? null
-      : {
-          429: "Rate limit reached: 120 requests per 60 s",
-          401: "Incorrect API key provided",
-          400: "messages: Required",
-          502: "Upstream connection failed; the provider said: invalid x-api-key sk-ant-api03-LeakedLeakedLeakedLeaked0000",
-        }[status],
+    errorCode: broken ? "upstream_stream_error" : ok ? null : { 429: "rate_limit_exceeded", 401: "invalid_api_key", 400: "invalid_request", 502: "upstream_unreachable" }[status],
+    errorMessage: broken
+      ? "The upstream provider's stream broke off."
+      : ok
+        ? null
+        : {
+            429: "Rate limit reached for this API key (120 requests per 60 s). Retry after 12 s.",
+            401: "Incorrect API key provided.",
+            400: "messages: Required",
+            502: "Upstream connection failed; the provider said: invalid x-api-key sk-ant-api03-LeakedLeakedLeakedLeaked0000",
+          }[status],
     latencyMs,
     ttfbMs: ok ? Math.round(latencyMs * 0.3) : null,
     promptTokens: ok ? Math.round(50 + random() * 900) : null,
     completionTokens: ok ? Math.round(20 + random() * 600) : null,
     clientIp: pick(["203.0.113.7", "203.0.113.8", "198.51.100.23"]),
-    stream: random() < 0.4,
+    stream: broken || random() < 0.4,
   });
 }
 const db = getDb();
@@ -91,7 +97,17 @@ for (const key of keys.slice(0, 3)) {
 await db.event.createMany({
   data: [
     { createdAt: new Date(now - 2 * HOUR), category: "security", level: "warn", type: "ip_not_allowed", message: "Key partner-acme used from 192.0.2.44, outside its allowlist", keyId: keys[2].id, clientIp: "192.0.2.44" },
-    { createdAt: new Date(now - 5 * HOUR), category: "security", level: "warn", type: "invalid_api_key", message: "Unknown API key sk-akm_Qx81Lm…", clientIp: "192.0.2.45" },
+    { createdAt: new Date(now - 5 * HOUR), category: "security", level: "warn", type: "invalid_api_key", message: "Incorrect API key provided.", clientIp: "192.0.2.45" },
+    { createdAt: new Date(now - 3 * HOUR), category: "security", level: "warn", type: "key_disabled", message: "This API key has been disabled.", keyId: keys[3].id, clientIp: "198.51.100.23" },
+    {
+      createdAt: new Date(now - 1 * HOUR),
+      category: "security",
+      level: "warn",
+      type: "rate_limited",
+      message: "Rate limit reached for this API key (120 requests per 60 s). Retry after 12 s.",
+      keyId: keys[0].id,
+      clientIp: "203.0.113.7",
+    },
     {
       createdAt: new Date(now - 9 * HOUR),
       category: "system",

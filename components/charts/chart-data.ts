@@ -3,6 +3,7 @@
 import type { Bucket } from "@/lib/console/time";
 import type { Formatter } from "@/lib/i18n/format";
 import { LATENCY_EDGES_MS, STATUS_CLASSES, type StatusClass } from "@/lib/console/stats-shared";
+import type { ProviderId } from "@/lib/providers/types";
 import type { KeyDay, StatusCount, UsageSeries } from "@/lib/usage/queries";
 
 export interface Dataset {
@@ -18,18 +19,19 @@ export interface ChartData {
   datasets: Dataset[];
 }
 
-const PROVIDER_COLOURS: Record<string, string> = {
+// One per provider the gateway routes to (request_logs.provider is the adapter's id): a
+// new provider without a colour here is a type error.
+const PROVIDER_COLOURS: Record<ProviderId, string> = {
   openai: "#10a37f",
   anthropic: "#d97757",
   gemini: "#4285f4",
-  google: "#4285f4",
 };
 const OTHER_COLOURS = ["#8b5cf6", "#0ea5e9", "#f59e0b", "#ec4899", "#14b8a6"];
 const NO_PROVIDER_COLOUR = "#94a3b8";
 
 export function providerColour(provider: string | null, index = 0): string {
   if (provider === null) return NO_PROVIDER_COLOUR;
-  return PROVIDER_COLOURS[provider.toLowerCase()] ?? OTHER_COLOURS[index % OTHER_COLOURS.length];
+  return PROVIDER_COLOURS[provider as ProviderId] ?? OTHER_COLOURS[index % OTHER_COLOURS.length];
 }
 
 /** A bucket's label on the time axis: clock time for short buckets, dates for days and weeks. */

@@ -1,4 +1,5 @@
 /** @jest-environment jsdom */
+jest.mock("next/navigation", () => ({ ...jest.requireActual("next/navigation"), usePathname: () => "/admin/keys" }));
 import "@testing-library/jest-dom";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -85,6 +86,19 @@ describe("create key dialog", () => {
     dialog = screen.getByRole("dialog");
     expect(within(dialog).getByLabelText("Name")).toHaveValue("");
     expect(screen.queryByDisplayValue(SECRET)).not.toBeInTheDocument();
+  });
+
+  it("says so when the session has ended, links to sign in and back, and keeps what was typed", async () => {
+    const user = userEvent.setup();
+    const signedOut = async (): Promise<ActionResult<KeyWithSecret>> => actionFailure("unauthorized", t);
+    renderConsole(<CreateKeyDialog action={signedOut} defaults={defaults} />);
+    await user.click(screen.getByRole("button", { name: "Create key" }));
+    const dialog = screen.getByRole("dialog");
+    await user.type(within(dialog).getByLabelText("Name"), "late-night-key");
+    await user.click(within(dialog).getByRole("button", { name: "Create key" }));
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent("Your session has ended. Sign in again to continue.");
+    expect(within(dialog).getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", "/signin?callbackUrl=%2Fadmin%2Fkeys");
+    expect(within(dialog).getByLabelText("Name")).toHaveValue("late-night-key");
   });
 
   it("closes on Escape", async () => {

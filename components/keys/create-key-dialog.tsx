@@ -1,6 +1,7 @@
 "use client";
 import { useState, useTransition, type FormEvent } from "react";
 import { useI18n } from "@/components/i18n/i18n-provider";
+import { ActionErrorText } from "@/components/ui/action-error";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import type { ActionResult } from "@/lib/console/errors";
@@ -58,7 +59,7 @@ export function CreateKeyForm({ action, defaults, onDone }: { action: CreateKeyA
       <KeyFormFields defaults={defaults} errors={failure?.fieldErrors} />
       {failure ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {failure.error}
+          <ActionErrorText failure={failure} />
         </p>
       ) : null}
       <div className="flex justify-end gap-2">

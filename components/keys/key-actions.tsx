@@ -4,8 +4,9 @@
 import { useState, useTransition } from "react";
 import { useI18n } from "@/components/i18n/i18n-provider";
 import { Button } from "@/components/ui/button";
+import { ActionErrorText } from "@/components/ui/action-error";
 import { Dialog } from "@/components/ui/dialog";
-import type { ActionResult } from "@/lib/console/errors";
+import type { ActionFailure, ActionResult } from "@/lib/console/errors";
 import type { ClientKey, KeyWithSecret } from "@/lib/console/key-views";
 import { SecretReveal } from "./secret-reveal";
 
@@ -15,10 +16,10 @@ export interface KeyActions {
   remove: (input: { id: string }) => Promise<ActionResult<{ id: string }>>;
 }
 
-function ErrorNote({ message }: { message: string | null }) {
-  return message ? (
+function ErrorNote({ failure }: { failure: ActionFailure | null }) {
+  return failure ? (
     <p role="alert" className="mt-1 text-xs text-red-600">
-      {message}
+      <ActionErrorText failure={failure} />
     </p>
   ) : null;
 }
@@ -26,7 +27,7 @@ function ErrorNote({ message }: { message: string | null }) {
 export function EnabledSwitch({ keyView, action }: { keyView: ClientKey; action: KeyActions["setEnabled"] }) {
   const { t } = useI18n();
   const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ActionFailure | null>(null);
   const expired = keyView.status === "expired";
   const on = keyView.enabled;
   return (
@@ -41,7 +42,7 @@ export function EnabledSwitch({ keyView, action }: { keyView: ClientKey; action:
         onClick={() =>
           startTransition(async () => {
             const result = await action({ id: keyView.id, enabled: !on });
-            setError(result.ok ? null : result.error);
+            setError(result.ok ? null : result);
           })
         }
         className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 disabled:cursor-not-allowed disabled:opacity-50 ${
@@ -50,7 +51,7 @@ export function EnabledSwitch({ keyView, action }: { keyView: ClientKey; action:
       >
         <span className={`inline-block h-5 w-5 transform rounded-full bg-white shadow transition-transform ${on ? "translate-x-5" : "translate-x-0.5"}`} />
       </button>
-      <ErrorNote message={error} />
+      <ErrorNote failure={error} />
     </div>
   );
 }
@@ -83,7 +84,7 @@ export function RotateKeyButton({ keyView, action }: { keyView: ClientKey; actio
           <div className="space-y-3">
             {result && !result.ok ? (
               <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-                {result.error}
+                <ActionErrorText failure={result} />
               </p>
             ) : null}
             <div className="flex justify-end gap-2">
@@ -105,7 +106,7 @@ export function DeleteKeyButton({ keyView, action, onDeleted }: { keyView: Clien
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ActionFailure | null>(null);
   return (
     <>
       <Button size="sm" variant="ghost" className="text-red-700" onClick={() => setOpen(true)} aria-label={t("keys.deleteNamed", { name: keyView.name })}>
@@ -115,7 +116,7 @@ export function DeleteKeyButton({ keyView, action, onDeleted }: { keyView: Clien
         <div className="space-y-3">
           {error ? (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-              {error}
+              <ActionErrorText failure={error} />
             </p>
           ) : null}
           <div className="flex justify-end gap-2">
@@ -131,7 +132,7 @@ export function DeleteKeyButton({ keyView, action, onDeleted }: { keyView: Clien
                   if (result.ok) {
                     setOpen(false);
                     onDeleted?.();
-                  } else setError(result.error);
+                  } else setError(result);
                 })
               }
             >

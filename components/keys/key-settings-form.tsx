@@ -1,6 +1,7 @@
 "use client";
 import { useState, useTransition, type FormEvent } from "react";
 import { useI18n } from "@/components/i18n/i18n-provider";
+import { ActionErrorText } from "@/components/ui/action-error";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/console/errors";
 import type { UpdateKeyFormInput } from "@/lib/console/key-forms";
@@ -27,7 +28,7 @@ export function KeySettingsForm({ keyView, action, defaults }: { keyView: Client
       <KeyFormFields defaults={defaults} errors={failure?.fieldErrors} current={keyView} />
       <div className="flex flex-wrap items-center justify-end gap-3">
         <p role="status" aria-live="polite" className={`text-sm ${failure ? "text-red-700" : "text-emerald-700"}`}>
-          {failure ? failure.error : result?.ok ? t("keys.saved") : ""}
+          {failure ? <ActionErrorText failure={failure} /> : result?.ok ? t("keys.saved") : ""}
         </p>
         <Button type="submit" variant="primary" disabled={pending}>
           {pending ? t("keys.saving") : t("keys.save")}

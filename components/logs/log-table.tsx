@@ -4,6 +4,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import type { LogEntry, LogKind, LogLevel } from "@/lib/console/logs";
 import type { Formatter } from "@/lib/i18n/format";
 import type { Translate } from "@/lib/i18n/translate";
+import { LogType } from "./log-type";
 
 export const LEVEL_TONES: Record<LogLevel, BadgeTone> = { info: "blue", warn: "amber", error: "red" };
 export const KIND_TONES: Record<LogKind, BadgeTone> = { request: "violet", security: "red", system: "gray", audit: "green" };
@@ -37,7 +38,7 @@ export function LogTable({ entries, t, fmt, filtered }: { entries: LogEntry[]; t
               </td>
               <td className="px-3 py-2"><Badge tone={KIND_TONES[e.kind]}>{t(`logs.kinds.${e.kind}`)}</Badge></td>
               <td className="px-3 py-2"><Badge tone={LEVEL_TONES[e.level]}>{t(`logs.levels.${e.level}`)}</Badge></td>
-              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{e.type}</td>
+              <td className="px-3 py-2"><LogType type={e.type} t={t} /></td>
               <td className="max-w-md truncate px-3 py-2" title={e.message}>{e.message}</td>
               <td className="whitespace-nowrap px-3 py-2">
                 {e.keyId ? <Link className="text-indigo-700 hover:underline" href={`/admin/keys/${e.keyId}`}>{e.keyName ?? e.keyId}</Link> : "—"}

@@ -10,6 +10,8 @@ export interface AuditFilter {
   /** Entries about this key. */
   keyId?: string;
   text?: string;
+  /** Exact action, e.g. key.disable. */
+  action?: string;
 }
 
 export interface AuditView {
@@ -46,6 +48,7 @@ export async function listAuditEntries(f: AuditFilter, take: number): Promise<Au
   const where: Prisma.AuditLogWhereInput = {
     createdAt: { gte: f.from, lt: f.to },
     ...(f.keyId ? { targetType: "key", targetId: f.keyId } : {}),
+    ...(f.action ? { action: f.action } : {}),
     ...(f.text
       ? {
           OR: [

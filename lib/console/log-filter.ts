@@ -6,7 +6,7 @@ import { formatZonedDateTime, resolveRange, type RangeProblem } from "./time";
 export interface LogQuery {
   filter: LogFilter;
   page: number;
-  form: { kind: string; level: string; range: string; from: string; to: string; key: string; q: string };
+  form: { kind: string; level: string; type: string; range: string; from: string; to: string; key: string; q: string };
   problem?: RangeProblem;
 }
 
@@ -19,12 +19,16 @@ export function parseLogQuery(params: SearchParams, timeZone: string, now: Date)
   const keyParam = param(params, "key");
   const keyId = keyParam && keyParam.length <= 64 ? keyParam : undefined;
   const text = param(params, "q")?.slice(0, 200);
+  const typeParam = param(params, "type");
+  // Any code may be asked for (a provider's own error code, say); the menu offers the known ones.
+  const type = typeParam && /^[A-Za-z0-9_.:-]{1,64}$/.test(typeParam) ? typeParam : undefined;
   return {
-    filter: { from: range.from, to: range.to, kind, level, keyId, text },
+    filter: { from: range.from, to: range.to, kind, level, keyId, text, type },
     page: pageParam(params, LOG_MAX_PAGE),
     form: {
       kind: kind ?? "",
       level: level ?? "",
+      type: type ?? "",
       range: range.preset,
       from: formatZonedDateTime(range.from, timeZone),
       to: formatZonedDateTime(range.to, timeZone),

@@ -4,7 +4,8 @@
 import "server-only";
 import { getAuditEntry, listAuditEntries, type AuditView } from "@/lib/audit/queries";
 import { getEvent, listEvents, type EventView } from "@/lib/events/queries";
-import { getRequestLog, listRequestErrors, type RequestLogView } from "@/lib/usage/queries";
+import { getRequestLog, listRequestErrors, requestLevel, type RequestLogView } from "@/lib/usage/queries";
+import { typeFilterTargets } from "./log-types";
 
 export const LOG_KINDS = ["request", "security", "system", "audit"] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
@@ -20,6 +21,8 @@ export interface LogFilter {
   level?: LogLevel;
   keyId?: string;
   text?: string;
+  /** An event type, request error code or audit action (lib/console/log-types.ts). */
+  type?: string;
 }
 
 export interface LogEntry {
@@ -42,14 +45,17 @@ export async function listLogEntries(f: LogFilter, page: number, pageSize = LOG_
   const take = Math.min(page, LOG_MAX_PAGE) * pageSize + 1;
   const wants = (kind: LogKind) => !f.kind || f.kind === kind;
   const text = f.text?.trim() || undefined;
+  const type = f.type ? typeFilterTargets(f.type) : undefined;
 
   const [requests, security, system, audit] = await Promise.all([
     wants("request") && f.level !== "info"
-      ? listRequestErrors({ from: f.from, to: f.to, level: f.level, keyId: f.keyId, text }, take)
+      ? listRequestErrors({ from: f.from, to: f.to, level: f.level, keyId: f.keyId, text, codes: type?.requestCodes }, take)
       : [],
-    wants("security") ? listEvents({ from: f.from, to: f.to, category: "security", level: f.level, keyId: f.keyId, text }, take) : [],
-    wants("system") ? listEvents({ from: f.from, to: f.to, category: "system", level: f.level, keyId: f.keyId, text }, take) : [],
-    wants("audit") && (!f.level || f.level === "info") ? listAuditEntries({ from: f.from, to: f.to, keyId: f.keyId, text }, take) : [],
+    wants("security") ? listEvents({ from: f.from, to: f.to, category: "security", level: f.level, keyId: f.keyId, text, type: type?.eventType }, take) : [],
+    wants("system") ? listEvents({ from: f.from, to: f.to, category: "system", level: f.level, keyId: f.keyId, text, type: type?.eventType }, take) : [],
+    wants("audit") && (!f.level || f.level === "info")
+      ? listAuditEntries({ from: f.from, to: f.to, keyId: f.keyId, text, action: type?.auditAction }, take)
+      : [],
   ]);
 
   const merged: LogEntry[] = [
@@ -57,7 +63,7 @@ export async function listLogEntries(f: LogFilter, page: number, pageSize = LOG_
       kind: "request" as const,
       id: r.id,
       createdAt: r.createdAt,
-      level: r.status >= 500 ? ("error" as const) : ("warn" as const),
+      level: requestLevel(r),
       type: r.errorCode ?? String(r.status),
       message: r.errorMessage ?? `${r.method} ${r.path} → ${r.status}`,
       keyId: r.keyId,

@@ -11,6 +11,8 @@ export interface EventFilter {
   level?: EventLevel;
   keyId?: string;
   text?: string;
+  /** Exact event type. */
+  type?: string;
 }
 
 export interface EventView {
@@ -66,6 +68,7 @@ export async function listEvents(f: EventFilter, take: number): Promise<EventVie
     ...(f.category ? { category: f.category } : {}),
     ...(f.level ? { level: f.level } : {}),
     ...(f.keyId ? { keyId: f.keyId } : {}),
+    ...(f.type ? { type: f.type } : {}),
     ...(f.text
       ? {
           OR: [

@@ -68,7 +68,11 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
         throw new GatewayError("host_not_allowed", "This server does not answer to that host name.");
       }
       const lookup = await lookupKey(bearerToken(request.headers.get("authorization")));
-      if (!lookup.ok) throw keyRefusal(lookup);
+      if (!lookup.ok) {
+        // A disabled or expired key's refusal belongs in that key's logs.
+        record.keyId = lookup.keyId ?? null;
+        throw keyRefusal(lookup);
+      }
       const key = lookup.key;
       record.keyId = key.id;
       if (!key.ipAllowed(record.clientIp)) {

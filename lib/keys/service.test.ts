@@ -69,7 +69,7 @@ describe("key service", () => {
     expect(seen.ok && seen.key.dailyLimit).toBe(5);
 
     await setKeyEnabled(key.id, false, cli);
-    expect(await lookupKey(secret)).toEqual({ ok: false, reason: "disabled", prefix: key.prefix });
+    expect(await lookupKey(secret)).toEqual({ ok: false, reason: "disabled", prefix: key.prefix, keyId: key.id });
     expect((await getKey(key.id)).status).toBe("disabled");
 
     await setKeyEnabled(key.id, true, cli);

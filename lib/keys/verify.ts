@@ -8,7 +8,8 @@ import { parseSecret } from "./format";
 
 export type KeyRefusal = "missing" | "malformed" | "unknown" | "disabled" | "expired";
 
-export type KeyLookup = { ok: true; key: CachedKey } | { ok: false; reason: KeyRefusal; prefix?: string };
+/** A refusal names the key when the secret was a real one (disabled or expired), so its logs can show it. */
+export type KeyLookup = { ok: true; key: CachedKey } | { ok: false; reason: KeyRefusal; prefix?: string; keyId?: string };
 
 const inflight = new Map<string, Promise<CachedKey | null>>();
 
@@ -51,8 +52,8 @@ export async function lookupKey(secret: string | null, now = Date.now()): Promis
     keyCache.set(parsed.hash, key);
   }
   if (!key) return { ok: false, reason: "unknown", prefix: parsed.prefix };
-  if (key.expiresAt <= now) return { ok: false, reason: "expired", prefix: key.prefix };
-  if (!key.enabled) return { ok: false, reason: "disabled", prefix: key.prefix };
+  if (key.expiresAt <= now) return { ok: false, reason: "expired", prefix: key.prefix, keyId: key.id };
+  if (!key.enabled) return { ok: false, reason: "disabled", prefix: key.prefix, keyId: key.id };
   return { ok: true, key };
 }
 

@@ -1,10 +1,11 @@
-// The console's queries on a real PostgreSQL (the production database), same data and
-// expectations as the embedded-database suite.
+// The console's queries and the hourly rollup on a real PostgreSQL (the production
+// database), same data and expectations as the embedded-database suites.
 import pg from "pg";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createPrisma, setDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { describeConsoleQueries } from "@/test/console/usage-queries.shared";
+import { describeUsageRollup } from "@/test/console/usage-rollup.shared";
 import { startPostgres, type PostgresServer } from "@/test/helpers/postgres";
 
 let server: PostgresServer;
@@ -28,3 +29,4 @@ afterAll(async () => {
 });
 
 describeConsoleQueries(() => prisma);
+describeUsageRollup(() => prisma);

@@ -1,10 +1,16 @@
-// Read side of the request log for the console: every aggregation is one SQL statement,
-// filtered on created_at first (indexed), so the page data stays fast on a large log
-// (bench/stats.ts measures it). Times are bucketed on the admin's wall clock
-// (AT TIME ZONE), so a "day" bar is the admin's day.
+// Read side of the request log for the console. Every aggregation is SQL on the server:
+//  - counts, tokens and status breakdowns come from usage_hourly (whole UTC hours, kept
+//    equal to the log by triggers; see its migration) plus the log's own rows for the
+//    partial hours at either end of the range, so they are exact and cost about one row
+//    per hour, key, model and status instead of one per request;
+//  - latency percentiles need every latency, so they read request_logs, through the
+//    (created_at, latency_ms) index without touching the table;
+//  - charts with buckets under an hour read the log (such ranges are short).
+// Times are bucketed on the admin's wall clock (AT TIME ZONE), so a "day" bar is the
+// admin's day. bench/stats.ts measures all of it on a million requests.
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
-import { LATENCY_EDGES_MS, statusClass, type StatusClass } from "@/lib/console/stats-shared";
+import { isStreamFailure, LATENCY_EDGES_MS, statusClass, type StatusClass } from "@/lib/console/stats-shared";
 import { BUCKET_MS, zoneOffsetMs, type Bucket } from "@/lib/console/time";
 import { redactSecrets } from "@/lib/console/redact";
 import { getDb } from "@/lib/db/client";
@@ -19,15 +25,53 @@ export interface UsageFilter {
   model?: string;
 }
 
-const IS_ERROR = Prisma.sql`(status >= 400 AND status NOT IN (401, 403, 429))`;
+const HOUR_MS = 3_600_000;
 
-function whereOf(f: UsageFilter): Prisma.Sql {
-  const parts = [Prisma.sql`created_at >= ${f.from}`, Prisma.sql`created_at < ${f.to}`];
+/** The range and filters on request_logs. */
+function logWhere(f: Pick<UsageFilter, "provider" | "keyId" | "model">, range: Prisma.Sql): Prisma.Sql {
+  const parts = [range];
   if (f.provider) parts.push(Prisma.sql`provider = ${f.provider}`);
   if (f.keyId) parts.push(Prisma.sql`key_id = ${f.keyId}`);
   if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
   return Prisma.join(parts, " AND ");
 }
+
+// request_logs rows grouped the way usage_hourly is (the migration's grouping, repeated).
+const LOG_AS_HOURLY = Prisma.sql`
+  date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
+  coalesce(key_id, '') AS key_id, coalesce(provider, '') AS provider, coalesce(model, '') AS model, status,
+  status < 400 AND error_code IS NOT NULL AND error_code <> 'client_closed_request' AS failed,
+  count(*)::int AS requests, coalesce(sum(prompt_tokens), 0)::bigint AS prompt_tokens,
+  coalesce(sum(completion_tokens), 0)::bigint AS completion_tokens, sum(latency_ms)::bigint AS latency_ms_sum`;
+
+/**
+ * The range's requests per UTC hour and (key, provider, model, status, failed), in
+ * usage_hourly's columns: whole hours from usage_hourly, the partial hours at either end
+ * from request_logs.
+ */
+function hourlyRows(f: UsageFilter): Prisma.Sql {
+  const from = f.from.getTime();
+  const to = f.to.getTime();
+  const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
+  const lastHour = Math.floor(to / HOUR_MS) * HOUR_MS;
+  if (lastHour <= firstHour) {
+    return Prisma.sql`SELECT ${LOG_AS_HOURLY} FROM request_logs
+      WHERE ${logWhere(f, Prisma.sql`created_at >= ${f.from} AND created_at < ${f.to}`)} GROUP BY 1, 2, 3, 4, 5, 6`;
+  }
+  const rollup = [Prisma.sql`hour >= ${new Date(firstHour)}`, Prisma.sql`hour < ${new Date(lastHour)}`];
+  if (f.provider) rollup.push(Prisma.sql`provider = ${f.provider}`);
+  if (f.keyId) rollup.push(Prisma.sql`key_id = ${f.keyId}`);
+  if (f.model) rollup.push(Prisma.sql`model = ${f.model}`);
+  const edges = Prisma.sql`((created_at >= ${f.from} AND created_at < ${new Date(firstHour)}) OR (created_at >= ${new Date(lastHour)} AND created_at < ${f.to}))`;
+  return Prisma.sql`
+    SELECT hour, key_id, provider, model, status, failed, requests, prompt_tokens, completion_tokens, latency_ms_sum
+    FROM usage_hourly WHERE ${Prisma.join(rollup, " AND ")}
+    UNION ALL
+    SELECT ${LOG_AS_HOURLY} FROM request_logs WHERE ${logWhere(f, edges)} GROUP BY 1, 2, 3, 4, 5, 6`;
+}
+
+// Errors as statusClass counts them (client_error or server_error), on hourlyRows' columns.
+const IS_ERROR = Prisma.sql`(failed OR (status >= 400 AND NOT (provider = '' AND status IN (401, 403, 429))))`;
 
 /** `local` truncated to the start of its bucket; `local` is a timestamp without time zone. */
 function bucketStart(local: Prisma.Sql, bucket: Bucket): Prisma.Sql {
@@ -63,6 +107,7 @@ export interface UsageSummary {
 
 export interface StatusCount {
   status: number;
+  /** A status can appear twice: a 429 from the gateway (rate_limited) and one from a provider (server_error). */
   statusClass: StatusClass;
   requests: number;
 }
@@ -84,61 +129,66 @@ const HISTOGRAM = Prisma.raw(
 );
 
 /**
- * Totals, latency percentiles, the latency histogram and the status breakdown, from one
- * scan. The scan only counts rows per (latency, status) — a hash aggregate into a few
- * thousand groups — and everything else is computed from those counts. The percentiles
- * are exact and equal percentile_cont's, without sorting every row: the value at sorted
- * position i is the smallest latency whose running count exceeds i.
+ * Totals, the status breakdown, latency percentiles and the latency histogram. Counts and
+ * tokens come from hourlyRows. The percentiles are exact and equal percentile_cont's,
+ * without sorting every row: the log's latencies are counted per value (a hash aggregate
+ * into a few thousand groups), and the value at sorted position i is the smallest
+ * latency whose running count exceeds i.
  */
 export async function getUsageOverview(f: UsageFilter): Promise<UsageOverview> {
-  const rows = await getDb().$queryRaw<
-    {
-      statuses: { status: number; requests: number }[] | null;
-      prompt_tokens: number;
-      completion_tokens: number;
-      latency: (number | null)[] | null;
-      histogram: number[];
-    }[]
-  >`
-    WITH h AS (
-      SELECT latency_ms AS v, status, count(*) AS c,
-             coalesce(sum(prompt_tokens), 0) AS pt, coalesce(sum(completion_tokens), 0) AS ct
-      FROM request_logs
-      WHERE ${whereOf(f)}
-      GROUP BY 1, 2
-    ),
-    lat AS (SELECT v, sum(c) AS c FROM h GROUP BY v),
-    running AS (SELECT v, sum(c) OVER (ORDER BY v) AS below, sum(c) OVER () AS n FROM lat),
-    pos AS (SELECT p, (max(n) - 1) * p AS at FROM running, unnest(ARRAY[0.5, 0.95]) AS p GROUP BY p)
-    SELECT
-      (SELECT json_agg(json_build_object('status', status, 'requests', n) ORDER BY status)
-         FROM (SELECT status, sum(c)::int AS n FROM h GROUP BY status) AS s) AS statuses,
-      (SELECT coalesce(sum(pt), 0)::float8 FROM h) AS prompt_tokens,
-      (SELECT coalesce(sum(ct), 0)::float8 FROM h) AS completion_tokens,
-      (SELECT array_agg(
-                (lo + (at - floor(at)) * (hi - lo))::float8 ORDER BY p)
-         FROM (SELECT p, at,
-                      (SELECT min(v) FROM running WHERE below > floor(at)) AS lo,
-                      (SELECT min(v) FROM running WHERE below > ceil(at)) AS hi
-               FROM pos) AS q) AS latency,
-      (SELECT ${HISTOGRAM} FROM lat) AS histogram`;
-  const r = rows[0];
-  const statuses = (r.statuses ?? []).map((s) => ({ status: s.status, statusClass: statusClass(s.status), requests: Number(s.requests) }));
+  const db = getDb();
+  const [groups, latency] = await Promise.all([
+    db.$queryRaw<{ status: number; upstream: boolean; failed: boolean; requests: number; prompt_tokens: number; completion_tokens: number }[]>`
+      SELECT status, provider <> '' AS upstream, failed, sum(requests)::int AS requests,
+             sum(prompt_tokens)::float8 AS prompt_tokens, sum(completion_tokens)::float8 AS completion_tokens
+      FROM (${hourlyRows(f)}) AS r
+      GROUP BY 1, 2, 3
+      ORDER BY 1, 2, 3`,
+    db.$queryRaw<{ latency: (number | null)[] | null; histogram: number[] }[]>`
+      WITH lat AS (
+        SELECT latency_ms AS v, count(*) AS c FROM request_logs
+        WHERE ${logWhere(f, Prisma.sql`created_at >= ${f.from} AND created_at < ${f.to}`)}
+        GROUP BY 1
+      ),
+      running AS (SELECT v, sum(c) OVER (ORDER BY v) AS below, sum(c) OVER () AS n FROM lat),
+      pos AS (SELECT p, (max(n) - 1) * p AS at FROM running, unnest(ARRAY[0.5, 0.95]) AS p GROUP BY p)
+      SELECT
+        (SELECT array_agg((lo + (at - floor(at)) * (hi - lo))::float8 ORDER BY p)
+           FROM (SELECT p, at,
+                        (SELECT min(v) FROM running WHERE below > floor(at)) AS lo,
+                        (SELECT min(v) FROM running WHERE below > ceil(at)) AS hi
+                 FROM pos) AS q) AS latency,
+        (SELECT ${HISTOGRAM} FROM lat) AS histogram`,
+  ]);
+  const byClass = new Map<string, StatusCount>();
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for (const g of groups) {
+    const cls = statusClass(g.status, { upstream: g.upstream, streamFailed: g.failed });
+    const id = `${g.status}|${cls}`;
+    const entry = byClass.get(id) ?? { status: g.status, statusClass: cls, requests: 0 };
+    entry.requests += Number(g.requests);
+    byClass.set(id, entry);
+    promptTokens += Number(g.prompt_tokens);
+    completionTokens += Number(g.completion_tokens);
+  }
+  const statuses = [...byClass.values()];
   const count = (cls: StatusClass) => statuses.filter((s) => s.statusClass === cls).reduce((n, s) => n + s.requests, 0);
   const requests = statuses.reduce((n, s) => n + s.requests, 0);
   const success = count("success");
+  const l = latency[0];
   return {
     requests,
     success,
     refused: count("refused"),
     rateLimited: count("rate_limited"),
     errors: count("client_error") + count("server_error"),
-    promptTokens: Number(r.prompt_tokens),
-    completionTokens: Number(r.completion_tokens),
+    promptTokens,
+    completionTokens,
     successRate: requests ? success / requests : null,
-    p50Ms: r.latency?.[0] ?? null,
-    p95Ms: r.latency?.[1] ?? null,
-    latencyHistogram: r.histogram.map(Number),
+    p50Ms: l.latency?.[0] ?? null,
+    p95Ms: l.latency?.[1] ?? null,
+    latencyHistogram: l.histogram.map(Number),
     statuses,
   };
 }
@@ -152,7 +202,7 @@ export interface UsageSeriesRow {
   errors: number;
   promptTokens: number;
   completionTokens: number;
-  /** Mean latency; percentiles per row would cost a sort of every row (see getUsageOverview). */
+  /** Mean latency; percentiles per row would need every row's latency (see getUsageOverview). */
   avgLatencyMs: number;
 }
 
@@ -163,15 +213,25 @@ export interface UsageSeries {
   rows: UsageSeriesRow[];
 }
 
+/** Offsets from UTC of `timeZone` at the ends of the range and around each year's changes. */
+function zoneOffsets(timeZone: string, from: Date, to: Date): Set<number> {
+  const probes = [from, to];
+  for (let year = from.getUTCFullYear(); year <= to.getUTCFullYear(); year++) probes.push(new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year, 6, 1)));
+  return new Set(probes.map((at) => zoneOffsetMs(timeZone, at)));
+}
+
 /**
  * The zone's offset from UTC in seconds when it is the same all through the range (no
  * daylight-saving change: UTC, Asia/Shanghai, …), else null.
  */
 export function fixedOffsetSeconds(timeZone: string, from: Date, to: Date): number | null {
-  const probes = [from, to];
-  for (let year = from.getUTCFullYear(); year <= to.getUTCFullYear(); year++) probes.push(new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year, 6, 1)));
-  const offsets = new Set(probes.map((at) => zoneOffsetMs(timeZone, at)));
+  const offsets = zoneOffsets(timeZone, from, to);
   return offsets.size === 1 ? [...offsets][0] / 1000 : null;
+}
+
+/** True when the zone's hours start on UTC hours (not India's +5:30), so UTC-hour totals fall into one local bucket each. */
+export function alignsWithUtcHours(timeZone: string, from: Date, to: Date): boolean {
+  return [...zoneOffsets(timeZone, from, to)].every((offset) => offset % HOUR_MS === 0);
 }
 
 // date_trunc('week') starts on Monday; the Unix epoch was a Thursday, 4 days after one.
@@ -184,17 +244,28 @@ export async function getUsageSeries(f: UsageFilter, bucket: Bucket): Promise<Us
   const offset = fixedOffsetSeconds(tz, f.from, f.to);
   // Without daylight saving, buckets are integer arithmetic on the epoch (a quarter faster
   // on a large log than AT TIME ZONE per row); with it, PostgreSQL's zone rules decide.
-  let bucketKey: Prisma.Sql;
-  let bucketOf: Prisma.Sql;
-  if (offset !== null) {
+  const bucketOfTime = (at: Prisma.Sql): { key: Prisma.Sql; start: Prisma.Sql } => {
+    if (offset === null) return { key: Prisma.sql`(${bucketStart(Prisma.sql`(${at} AT TIME ZONE ${tz})`, bucket)}) AT TIME ZONE ${tz}`, start: Prisma.sql`b` };
     const size = BUCKET_MS[bucket] / 1000;
     const shift = offset - (bucket === "1 week" ? MONDAY_EPOCH_SECONDS : 0);
-    bucketKey = Prisma.sql`(floor(extract(epoch FROM created_at))::bigint + ${shift}::bigint) / ${size}::bigint`;
-    bucketOf = Prisma.sql`to_timestamp(b * ${size}::bigint - ${shift}::bigint)`;
-  } else {
-    bucketKey = Prisma.sql`(${bucketStart(Prisma.sql`(created_at AT TIME ZONE ${tz})`, bucket)}) AT TIME ZONE ${tz}`;
-    bucketOf = Prisma.sql`b`;
-  }
+    return {
+      key: Prisma.sql`(floor(extract(epoch FROM ${at}))::bigint + ${shift}::bigint) / ${size}::bigint`,
+      start: Prisma.sql`to_timestamp(b * ${size}::bigint - ${shift}::bigint)`,
+    };
+  };
+  // Hour-sized buckets and larger add up whole hours; smaller ones need each request's time.
+  const fromHours = BUCKET_MS[bucket] >= HOUR_MS && alignsWithUtcHours(tz, f.from, f.to);
+  const source = fromHours
+    ? Prisma.sql`SELECT hour AS at, provider, sum(requests) AS requests, sum(requests) FILTER (WHERE ${IS_ERROR}) AS errors,
+                        sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(latency_ms_sum) AS latency_ms_sum
+                 FROM (${hourlyRows(f)}) AS r GROUP BY hour, provider`
+    : Prisma.sql`SELECT at, provider, 1 AS requests, CASE WHEN ${IS_ERROR} THEN 1 ELSE 0 END AS errors,
+                        prompt_tokens, completion_tokens, latency_ms AS latency_ms_sum
+                 FROM (SELECT created_at AS at, coalesce(provider, '') AS provider, status, latency_ms,
+                              coalesce(prompt_tokens, 0) AS prompt_tokens, coalesce(completion_tokens, 0) AS completion_tokens,
+                              status < 400 AND error_code IS NOT NULL AND error_code <> 'client_closed_request' AS failed
+                       FROM request_logs WHERE ${logWhere(f, Prisma.sql`created_at >= ${f.from} AND created_at < ${f.to}`)}) AS l`;
+  const { key, start } = bucketOfTime(Prisma.sql`at`);
   const [rows, buckets] = await Promise.all([
     db.$queryRaw<
       {
@@ -207,17 +278,16 @@ export async function getUsageSeries(f: UsageFilter, bucket: Bucket): Promise<Us
         avg_latency: number;
       }[]
     >`
-      SELECT ${bucketOf} AS bucket,
-             provider,
-             count(*)::int AS requests,
-             count(*) FILTER (WHERE ${IS_ERROR})::int AS errors,
-             coalesce(sum(prompt_tokens), 0)::float8 AS prompt_tokens,
-             coalesce(sum(completion_tokens), 0)::float8 AS completion_tokens,
-             avg(latency_ms)::float8 AS avg_latency
-      FROM (SELECT ${bucketKey} AS b, provider, status, prompt_tokens, completion_tokens, latency_ms
-            FROM request_logs WHERE ${whereOf(f)}) AS r
+      SELECT ${start} AS bucket,
+             nullif(provider, '') AS provider,
+             sum(requests)::int AS requests,
+             coalesce(sum(errors), 0)::int AS errors,
+             sum(prompt_tokens)::float8 AS prompt_tokens,
+             sum(completion_tokens)::float8 AS completion_tokens,
+             (sum(latency_ms_sum)::float8 / sum(requests)) AS avg_latency
+      FROM (SELECT ${key} AS b, provider, requests, errors, prompt_tokens, completion_tokens, latency_ms_sum FROM (${source}) AS s) AS r
       GROUP BY b, provider
-      ORDER BY b, provider NULLS LAST`,
+      ORDER BY b, provider = '', provider`,
     db.$queryRaw<{ bucket: Date }[]>`
       SELECT g AT TIME ZONE ${tz} AS bucket
       FROM generate_series(
@@ -255,10 +325,10 @@ export async function getTopKeys(f: UsageFilter, limit = 5): Promise<TopKey[]> {
     { key_id: string; name: string; prefix: string; deleted: boolean; requests: number; errors: number; tokens: number }[]
   >`
     WITH top AS (
-      SELECT key_id, count(*)::int AS requests, count(*) FILTER (WHERE ${IS_ERROR})::int AS errors,
-             coalesce(sum(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0)), 0)::float8 AS tokens
-      FROM request_logs
-      WHERE ${whereOf(f)} AND key_id IS NOT NULL
+      SELECT key_id, sum(requests)::int AS requests, coalesce(sum(requests) FILTER (WHERE ${IS_ERROR}), 0)::int AS errors,
+             sum(prompt_tokens + completion_tokens)::float8 AS tokens
+      FROM (${hourlyRows(f)}) AS r
+      WHERE key_id <> ''
       GROUP BY key_id
       ORDER BY requests DESC, key_id
       LIMIT ${limit}
@@ -286,10 +356,10 @@ export interface TopModel {
 
 export async function getTopModels(f: UsageFilter, limit = 5): Promise<TopModel[]> {
   const rows = await getDb().$queryRaw<{ model: string; provider: string | null; requests: number; tokens: number }[]>`
-    SELECT model, max(provider) AS provider, count(*)::int AS requests,
-           coalesce(sum(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0)), 0)::float8 AS tokens
-    FROM request_logs
-    WHERE ${whereOf(f)} AND model IS NOT NULL
+    SELECT model, nullif(max(provider), '') AS provider, sum(requests)::int AS requests,
+           sum(prompt_tokens + completion_tokens)::float8 AS tokens
+    FROM (${hourlyRows(f)}) AS r
+    WHERE model <> ''
     GROUP BY model
     ORDER BY requests DESC, model
     LIMIT ${limit}`;
@@ -421,26 +491,47 @@ export interface RequestErrorFilter {
   level?: "warn" | "error";
   keyId?: string;
   text?: string;
+  /** Any of these request_logs.error_code values. */
+  codes?: string[];
 }
 
-/** Failed requests (status ≥ 400), newest first; 5xx count as errors, 4xx as warnings. */
+// A 200 whose stream broke midway: the client saw an error event (lib/gateway/stream.ts).
+const STREAM_FAILED: Prisma.RequestLogWhereInput = { status: { lt: 400 }, AND: [{ errorCode: { not: null } }, { errorCode: { not: "client_closed_request" } }] };
+
+/** Failed requests newest first: 5xx and broken streams are errors, 4xx warnings. */
 export async function listRequestErrors(f: RequestErrorFilter, take: number): Promise<RequestLogView[]> {
+  const failed: Prisma.RequestLogWhereInput =
+    f.level === "error"
+      ? { OR: [{ status: { gte: 500 } }, STREAM_FAILED] }
+      : f.level === "warn"
+        ? { status: { gte: 400, lt: 500 } }
+        : { OR: [{ status: { gte: 400 } }, STREAM_FAILED] };
   const where: Prisma.RequestLogWhereInput = {
     createdAt: { gte: f.from, lt: f.to },
-    status: f.level === "error" ? { gte: 500 } : f.level === "warn" ? { gte: 400, lt: 500 } : { gte: 400 },
+    AND: [
+      failed,
+      ...(f.text
+        ? [
+            {
+              OR: [
+                { errorMessage: { contains: f.text, mode: "insensitive" } },
+                { errorCode: { contains: f.text, mode: "insensitive" } },
+                { model: { contains: f.text, mode: "insensitive" } },
+                { requestId: f.text },
+                { clientIp: f.text },
+              ],
+            } satisfies Prisma.RequestLogWhereInput,
+          ]
+        : []),
+    ],
     ...(f.keyId ? { keyId: f.keyId } : {}),
-    ...(f.text
-      ? {
-          OR: [
-            { errorMessage: { contains: f.text, mode: "insensitive" } },
-            { errorCode: { contains: f.text, mode: "insensitive" } },
-            { model: { contains: f.text, mode: "insensitive" } },
-            { requestId: f.text },
-            { clientIp: f.text },
-          ],
-        }
-      : {}),
+    ...(f.codes ? { errorCode: { in: f.codes } } : {}),
   };
   const rows = await getDb().requestLog.findMany({ where, select: requestLogSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take });
   return rows.map(toRequestLogView);
+}
+
+/** The level a failed request is listed with in the logs. */
+export function requestLevel(r: Pick<RequestLogView, "status" | "errorCode">): "warn" | "error" {
+  return r.status >= 500 || isStreamFailure(r.status, r.errorCode) ? "error" : "warn";
 }

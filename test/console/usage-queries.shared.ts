@@ -24,14 +24,15 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
   });
 
   describe("usage statistics", () => {
-    it("counts requests by outcome, sums tokens and interpolates latency percentiles in one scan", async () => {
+    it("counts requests by outcome, sums tokens and interpolates latency percentiles", async () => {
       const o = await getUsageOverview(day);
-      expect(o).toMatchObject({ requests: 16, success: 11, refused: 3, rateLimited: 1, errors: 1, promptTokens: 105, completionTokens: 207 });
-      expect(o.successRate).toBeCloseTo(11 / 16);
-      // 16 latencies; percentile_cont interpolates: p50 between 400 and 500, p95 a quarter from 1500 to 12000.
-      expect(o.p50Ms).toBeCloseTo(450);
-      expect(o.p95Ms).toBeCloseTo(4125);
-      expect(o.latencyHistogram).toEqual([4, 2, 2, 5, 2, 0, 0, 1, 0]);
+      // The broken stream is an error, not a success.
+      expect(o).toMatchObject({ requests: 17, success: 11, refused: 3, rateLimited: 1, errors: 2, promptTokens: 105, completionTokens: 207 });
+      expect(o.successRate).toBeCloseTo(11 / 17);
+      // 17 latencies; percentile_cont: p50 is the 9th (500), p95 a fifth of the way from 1500 to 12000.
+      expect(o.p50Ms).toBeCloseTo(500);
+      expect(o.p95Ms).toBeCloseTo(3600);
+      expect(o.latencyHistogram).toEqual([4, 2, 2, 6, 2, 0, 0, 1, 0]);
     });
 
     it("computes the same percentiles as PostgreSQL's percentile_cont, for any filter", async () => {
@@ -62,7 +63,8 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       expect(s.rows.map((r) => [r.bucket, r.provider, r.requests, r.errors])).toEqual([
         ["2026-06-14T23:00:00.000Z", null, 2, 0],
         ["2026-06-15T10:00:00.000Z", "openai", 10, 0],
-        ["2026-06-15T11:00:00.000Z", "anthropic", 4, 1],
+        ["2026-06-15T11:00:00.000Z", "anthropic", 3, 2],
+        ["2026-06-15T11:00:00.000Z", null, 2, 0],
       ]);
       const openai = s.rows[1];
       expect(openai).toMatchObject({ promptTokens: 100, completionTokens: 200 });
@@ -77,7 +79,7 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       const shanghai = await getUsageSeries({ ...day, timeZone: "Asia/Shanghai" }, "1 day");
       expect(shanghai.buckets).toEqual(["2026-06-13T16:00:00.000Z", "2026-06-14T16:00:00.000Z"]);
       expect(new Set(shanghai.rows.map((r) => r.bucket))).toEqual(new Set(["2026-06-14T16:00:00.000Z"]));
-      expect(shanghai.rows.reduce((n, r) => n + r.requests, 0)).toBe(16);
+      expect(shanghai.rows.reduce((n, r) => n + r.requests, 0)).toBe(17);
     });
 
     it("follows daylight-saving zones by their rules and aligns weeks to Monday", async () => {
@@ -91,16 +93,17 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       expect(weeks.buckets).toEqual(["2026-06-08T00:00:00.000Z", "2026-06-15T00:00:00.000Z"]);
       expect(weeks.rows.map((r) => [r.bucket, r.provider, r.requests])).toEqual([
         ["2026-06-08T00:00:00.000Z", null, 2],
-        ["2026-06-15T00:00:00.000Z", "anthropic", 4],
+        ["2026-06-15T00:00:00.000Z", "anthropic", 3],
         ["2026-06-15T00:00:00.000Z", "openai", 10],
+        ["2026-06-15T00:00:00.000Z", null, 2],
       ]);
       // In Berlin those refusals came at 01:30 on Monday: the same week as the rest.
       const berlinWeeks = await getUsageSeries({ ...day, timeZone: "Europe/Berlin" }, "1 week");
       expect(berlinWeeks.buckets).toEqual(["2026-06-07T22:00:00.000Z", "2026-06-14T22:00:00.000Z"]);
       expect(berlinWeeks.rows.map((r) => [r.bucket, r.provider, r.requests])).toEqual([
-        ["2026-06-14T22:00:00.000Z", "anthropic", 4],
+        ["2026-06-14T22:00:00.000Z", "anthropic", 3],
         ["2026-06-14T22:00:00.000Z", "openai", 10],
-        ["2026-06-14T22:00:00.000Z", null, 2],
+        ["2026-06-14T22:00:00.000Z", null, 4],
       ]);
     });
 
@@ -109,21 +112,29 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       expect(s.buckets).toHaveLength(96);
       expect(s.rows.map((r) => [r.bucket, r.requests])).toEqual([
         ["2026-06-15T11:00:00.000Z", 1],
-        ["2026-06-15T11:15:00.000Z", 1],
-        ["2026-06-15T11:30:00.000Z", 2],
+        ["2026-06-15T11:30:00.000Z", 1],
+        ["2026-06-15T11:45:00.000Z", 1],
       ]);
     });
 
     it("filters by provider, key and model", async () => {
-      expect((await getUsageOverview({ ...day, provider: "anthropic" })).requests).toBe(4);
+      expect((await getUsageOverview({ ...day, provider: "anthropic" })).requests).toBe(3);
       expect((await getUsageOverview({ ...day, keyId: "key_alpha" })).requests).toBe(10);
       expect((await getUsageOverview({ ...day, model: "gpt-4o-mini", keyId: "key_beta" })).requests).toBe(0);
-      expect((await getUsageOverview({ ...day, model: "claude-sonnet-4-5" })).requests).toBe(4);
+      expect((await getUsageOverview({ ...day, model: "claude-sonnet-4-5" })).requests).toBe(3);
+      expect((await getUsageOverview({ ...day, keyId: "key_beta" })).statuses.map((s) => `${s.status}:${s.statusClass}`)).toEqual([
+        "200:success",
+        "200:server_error",
+        "401:refused",
+        "429:rate_limited",
+        "500:server_error",
+      ]);
     });
 
     it("breaks responses down by status", async () => {
       expect((await getUsageOverview(day)).statuses).toEqual([
         { status: 200, statusClass: "success", requests: 11 },
+        { status: 200, statusClass: "server_error", requests: 1 },
         { status: 401, statusClass: "refused", requests: 3 },
         { status: 429, statusClass: "rate_limited", requests: 1 },
         { status: 500, statusClass: "server_error", requests: 1 },
@@ -133,13 +144,13 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
     it("ranks keys and models by requests", async () => {
       expect(await getTopKeys(day)).toEqual([
         { keyId: "key_alpha", name: "alpha", prefix: "sk-akm_key_al", deleted: false, requests: 10, errors: 0, tokens: 300 },
-        { keyId: "key_beta", name: "beta", prefix: "sk-akm_key_be", deleted: false, requests: 4, errors: 1, tokens: 12 },
+        { keyId: "key_beta", name: "beta", prefix: "sk-akm_key_be", deleted: false, requests: 5, errors: 2, tokens: 12 },
       ]);
       const longAgo = { from: new Date("2026-05-31T00:00:00Z"), to: NOW, timeZone: "UTC" };
       expect((await getTopKeys(longAgo, 5)).find((k) => k.keyId === "key_gamma")).toMatchObject({ deleted: true, requests: 1 });
       expect(await getTopModels(day)).toEqual([
         { model: "gpt-4o-mini", provider: "openai", requests: 10, tokens: 300 },
-        { model: "claude-sonnet-4-5", provider: "anthropic", requests: 4, tokens: 12 },
+        { model: "claude-sonnet-4-5", provider: "anthropic", requests: 3, tokens: 12 },
       ]);
     });
 
@@ -157,25 +168,27 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
 
     it("lists a key's recent requests newest first", async () => {
       const recent = await listRecentRequests("key_beta", 2);
-      expect(recent.map((r) => r.requestId)).toEqual(["req_b3", "req_b2"]);
-      expect(recent[0]).toMatchObject({ keyName: "beta", status: 401, errorCode: "key_disabled" });
+      expect(recent.map((r) => r.requestId)).toEqual(["req_b4", "req_b3"]);
+      expect(recent[1]).toMatchObject({ keyName: "beta", status: 401, errorCode: "api_key_disabled" });
     });
   });
 
   describe("logs", () => {
     it("lists failed requests with provider keys masked", async () => {
       const errors = await listRequestErrors(day, 10);
-      expect(errors.map((e) => e.requestId)).toEqual(["req_b3", "req_b2", "req_b1", "req_x1", "req_x0"]);
-      const upstream = errors[1];
+      // The broken stream is listed too: its client saw an error.
+      expect(errors.map((e) => e.requestId)).toEqual(["req_b4", "req_b3", "req_b2", "req_b1", "req_x1", "req_x0"]);
+      const upstream = errors[2];
       expect(upstream.errorMessage).not.toContain(LEAKY_PROVIDER_KEY);
       expect(upstream.errorMessage).toContain("sk-proj-…[REDACTED]");
-      expect((await listRequestErrors({ ...day, level: "error" }, 10)).map((e) => e.status)).toEqual([500]);
+      expect((await listRequestErrors({ ...day, level: "error" }, 10)).map((e) => e.status)).toEqual([200, 500]);
+      expect((await listRequestErrors({ ...day, level: "warn" }, 10)).map((e) => e.status)).toEqual([401, 429, 401, 401]);
     });
 
     it("merges request errors, events and the audit log into one timeline, newest first", async () => {
       const { entries, hasMore } = await listLogEntries(day, 1);
       expect(hasMore).toBe(false);
-      expect(entries.map((e) => e.kind)).toEqual(["request", "request", "system", "request", "security", "security", "audit", "audit", "request", "request"]);
+      expect(entries.map((e) => e.kind)).toEqual(["request", "request", "request", "system", "request", "security", "security", "audit", "audit", "request", "request"]);
       expect(entries.map((e) => e.createdAt)).toEqual([...entries.map((e) => e.createdAt)].sort().reverse());
       expect(JSON.stringify(entries)).not.toContain("SECRETSECRET");
     });
@@ -183,10 +196,11 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
     it("filters the timeline by type, level, key and text", async () => {
       const kinds = async (f: object) => (await listLogEntries({ ...day, ...f }, 1)).entries.map((e) => `${e.kind}:${e.type}`);
       expect(await kinds({ kind: "security" })).toEqual(["security:rate_limited", "security:signin_failed"]);
-      expect(await kinds({ level: "error" })).toEqual(["request:upstream_error", "system:upstream_error"]);
+      expect(await kinds({ level: "error" })).toEqual(["request:upstream_stream_error", "request:upstream_error", "system:upstream_error"]);
       expect(await kinds({ level: "info" })).toEqual(["audit:key.disable", "audit:key.create"]);
       expect(await kinds({ keyId: "key_beta" })).toEqual([
-        "request:key_disabled",
+        "request:upstream_stream_error",
+        "request:api_key_disabled",
         "request:upstream_error",
         "request:rate_limit_exceeded",
         "security:rate_limited",
@@ -194,6 +208,11 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       ]);
       expect(await kinds({ text: "SIGN-IN" })).toEqual(["security:signin_failed"]);
       expect(await kinds({ text: "192.0.2.10" })).toEqual(["audit:key.create"]);
+      // A type names the event, and the request codes of the same refusal (the gateway's names differ).
+      expect(await kinds({ type: "key_disabled" })).toEqual(["request:api_key_disabled"]);
+      expect(await kinds({ type: "rate_limited" })).toEqual(["request:rate_limit_exceeded", "security:rate_limited"]);
+      expect(await kinds({ type: "key.disable" })).toEqual(["audit:key.disable"]);
+      expect(await kinds({ type: "upstream_error" })).toEqual(["request:upstream_stream_error", "system:upstream_error"]);
     });
 
     it("pages through the timeline", async () => {
@@ -202,7 +221,7 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       expect(first).toMatchObject({ hasMore: true });
       expect(first.entries).toHaveLength(3);
       expect(last).toMatchObject({ hasMore: false });
-      expect(last.entries.map((e) => e.id)).toHaveLength(1);
+      expect(last.entries.map((e) => e.id)).toHaveLength(2);
     });
 
     it("shows one entry in detail with secrets masked, and nothing for a wrong kind or id", async () => {

@@ -42,12 +42,17 @@ export async function seedUsage(db: PrismaClient): Promise<Seeded> {
       stream: i % 2 === 0,
     });
   }
-  // beta: one success, one rate limit, one upstream failure, one refusal (disabled) at 11:10–11:40.
+  // beta at 11:10–11:50: one success, one rate limit and one refusal (disabled) — refused
+  // before routing, so without model and provider, as the gateway records them — one
+  // upstream failure, and a stream that broke after its 200.
+  const anthropic = { model: "claude-sonnet-4-5", provider: "anthropic" };
+  const refused = { model: null, provider: null, promptTokens: null, completionTokens: null };
   const beta = [
-    { status: 200, latencyMs: 1500, errorCode: null, errorMessage: null, promptTokens: 5, completionTokens: 7 },
-    { status: 429, latencyMs: 2, errorCode: "rate_limit_exceeded", errorMessage: "Rate limit reached for key", promptTokens: null, completionTokens: null },
-    { status: 500, latencyMs: 12000, errorCode: "upstream_error", errorMessage: `upstream said: invalid key ${LEAKY_PROVIDER_KEY}`, promptTokens: null, completionTokens: null },
-    { status: 401, latencyMs: 1, errorCode: "key_disabled", errorMessage: "This API key is disabled", promptTokens: null, completionTokens: null },
+    { status: 200, latencyMs: 1500, errorCode: null, errorMessage: null, promptTokens: 5, completionTokens: 7, ...anthropic },
+    { status: 429, latencyMs: 2, errorCode: "rate_limit_exceeded", errorMessage: "Rate limit reached for key", ...refused },
+    { status: 500, latencyMs: 12000, errorCode: "upstream_error", errorMessage: `upstream said: invalid key ${LEAKY_PROVIDER_KEY}`, promptTokens: null, completionTokens: null, ...anthropic },
+    { status: 401, latencyMs: 1, errorCode: "api_key_disabled", errorMessage: "This API key has been disabled.", ...refused },
+    { status: 200, latencyMs: 800, errorCode: "upstream_stream_error", errorMessage: "The upstream stream broke off", promptTokens: null, completionTokens: null, stream: true, ...anthropic },
   ];
   beta.forEach((b, i) =>
     rows.push({
@@ -55,8 +60,6 @@ export async function seedUsage(db: PrismaClient): Promise<Seeded> {
       requestId: `req_b${i}`,
       keyId: "key_beta",
       path: "/v1/chat/completions",
-      model: "claude-sonnet-4-5",
-      provider: "anthropic",
       clientIp: "198.51.100.2",
       stream: false,
       ...b,

@@ -8,6 +8,7 @@ import { RangeFields } from "@/components/usage/range-fields";
 import { requireAdmin } from "@/lib/auth/session";
 import { listKeyOptions } from "@/lib/console/key-queries";
 import { parseLogQuery } from "@/lib/console/log-filter";
+import { LOG_TYPE_GROUPS, logTypeLabel } from "@/lib/console/log-types";
 import { listLogEntries, LOG_KINDS, LOG_LEVELS } from "@/lib/console/logs";
 import { type PageSearchParams } from "@/lib/console/search-params";
 import { getI18n } from "@/lib/i18n/server";
@@ -38,6 +39,18 @@ export default async function LogsPage({ searchParams }: PageSearchParams) {
             {LOG_LEVELS.map((l) => <option key={l} value={l}>{t(`logs.levels.${l}`)}</option>)}
           </select>
         </div>
+        <div>
+          <label htmlFor="log-type" className="block text-sm font-medium text-slate-700">{t("logs.type")}</label>
+          <select id="log-type" name="type" defaultValue={form.type} className={`${selectClass} mt-1 max-w-64`}>
+            <option value="">{t("filters.all")}</option>
+            {(Object.keys(LOG_TYPE_GROUPS) as (keyof typeof LOG_TYPE_GROUPS)[]).map((group) => (
+              <optgroup key={group} label={t(`logs.kinds.${group}`)}>
+                {LOG_TYPE_GROUPS[group].map((type) => <option key={type} value={type}>{logTypeLabel(t, type) ?? type}</option>)}
+              </optgroup>
+            ))}
+            {form.type && !Object.values(LOG_TYPE_GROUPS).some((types) => (types as readonly string[]).includes(form.type)) ? <option value={form.type}>{form.type}</option> : null}
+          </select>
+        </div>
         <RangeFields range={form.range} from={form.from} to={form.to} problem={query.problem} />
         <div>
           <label htmlFor="log-key" className="block text-sm font-medium text-slate-700">{t("usage.key")}</label>
@@ -53,10 +66,10 @@ export default async function LogsPage({ searchParams }: PageSearchParams) {
         <button type="submit" className={buttonClass("primary")}>{t("common.apply")}</button>
         {query.problem ? <p role="alert" className="w-full text-sm text-red-700">{t(query.problem)} {t("filters.showingDefault")}</p> : null}
       </Form>
-      <LogTable entries={entries} t={t} fmt={fmt} filtered={!!(form.kind || form.level || form.key || form.q)} />
+      <LogTable entries={entries} t={t} fmt={fmt} filtered={!!(form.kind || form.level || form.type || form.key || form.q)} />
       <Pagination
         basePath="/admin/logs"
-        params={{ kind: form.kind || undefined, level: form.level || undefined, range: form.range, from: form.range === "custom" ? form.from : undefined, to: form.range === "custom" ? form.to : undefined, key: form.key || undefined, q: form.q || undefined }}
+        params={{ kind: form.kind || undefined, level: form.level || undefined, type: form.type || undefined, range: form.range, from: form.range === "custom" ? form.from : undefined, to: form.range === "custom" ? form.to : undefined, key: form.key || undefined, q: form.q || undefined }}
         page={query.page}
         hasMore={hasMore}
         t={t}

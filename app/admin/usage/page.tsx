@@ -10,6 +10,7 @@ import { UsageTable } from "@/components/usage/usage-table";
 import { requireAdmin } from "@/lib/auth/session";
 import { listKeyOptions } from "@/lib/console/key-queries";
 import { type PageSearchParams } from "@/lib/console/search-params";
+import { statusClass } from "@/lib/console/stats-shared";
 import { parseUsageQuery, usageQueryString } from "@/lib/console/usage-filter";
 import { getI18n } from "@/lib/i18n/server";
 import { getUsageFilterOptions, getUsageOverview, getUsageSeries } from "@/lib/usage/queries";
@@ -89,7 +90,10 @@ export default async function UsagePage({ searchParams }: PageSearchParams) {
             {overview.statuses.length ? (
               <ul className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
                 {overview.statuses.map((s) => (
-                  <li key={s.status}><span className="font-mono">{s.status}</span>: {fmt.number(s.requests)}</li>
+                  <li key={`${s.status}-${s.statusClass}`}>
+                    <span className="font-mono">{s.status}</span>
+                    {s.statusClass !== statusClass(s.status) ? ` (${t(s.status < 400 ? "usage.streamFailed" : "usage.fromProvider")})` : ""}: {fmt.number(s.requests)}
+                  </li>
                 ))}
               </ul>
             ) : null}

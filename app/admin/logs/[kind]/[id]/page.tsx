@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { KIND_TONES, LEVEL_TONES } from "@/components/logs/log-table";
+import { LogType } from "@/components/logs/log-type";
 import { StatusBadge } from "@/components/usage/request-table";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -43,7 +44,8 @@ export default async function LogDetailPage({ params }: { params: Promise<{ kind
           <Row label={t("logs.kind")}><Badge tone={KIND_TONES[detail.kind]}>{t(`logs.kinds.${detail.kind}`)}</Badge></Row>
           {detail.kind === "request" ? (
             <>
-              <Row label={t("logs.status")}><StatusBadge status={detail.entry.status} /> <span className="ml-1 font-mono text-xs">{detail.entry.errorCode}</span></Row>
+              <Row label={t("logs.status")}><StatusBadge status={detail.entry.status} errorCode={detail.entry.errorCode} upstream={detail.entry.provider !== null} /></Row>
+              <Row label={t("logs.type")}>{detail.entry.errorCode ? <LogType type={detail.entry.errorCode} t={t} /> : "—"}</Row>
               <Row label={t("logs.message")}><span className="whitespace-pre-wrap">{detail.entry.errorMessage ?? "—"}</span></Row>
               <Row label={t("logs.request")}><span className="font-mono text-xs">{detail.entry.method} {detail.entry.path}{detail.entry.stream ? " (stream)" : ""}</span></Row>
               <Row label={t("logs.requestId")}><span className="font-mono text-xs">{detail.entry.requestId ?? "—"}</span></Row>
@@ -57,7 +59,7 @@ export default async function LogDetailPage({ params }: { params: Promise<{ kind
           ) : detail.kind === "audit" ? (
             <>
               <Row label={t("logs.actor")}>{detail.entry.actor}</Row>
-              <Row label={t("logs.type")}><span className="font-mono text-xs">{detail.entry.action}</span></Row>
+              <Row label={t("logs.type")}><LogType type={detail.entry.action} t={t} /></Row>
               <Row label={t("logs.target")}>
                 {detail.entry.targetType === "key" ? keyLink(detail.entry.targetId, detail.entry.targetName) : `${detail.entry.targetType} ${detail.entry.targetName ?? detail.entry.targetId ?? ""}`}
               </Row>
@@ -67,7 +69,7 @@ export default async function LogDetailPage({ params }: { params: Promise<{ kind
           ) : (
             <>
               <Row label={t("logs.level")}><Badge tone={LEVEL_TONES[detail.entry.level]}>{t(`logs.levels.${detail.entry.level}`)}</Badge></Row>
-              <Row label={t("logs.type")}><span className="font-mono text-xs">{detail.entry.type}</span></Row>
+              <Row label={t("logs.type")}><LogType type={detail.entry.type} t={t} /></Row>
               <Row label={t("logs.message")}><span className="whitespace-pre-wrap">{detail.entry.message}</span></Row>
               <Row label={t("usage.key")}>{keyLink(detail.entry.keyId, detail.entry.keyName) ?? "—"}</Row>
               <Row label={t("logs.ip")}><span className="font-mono text-xs">{detail.entry.clientIp ?? "—"}</span></Row>
