@@ -1,3 +1,4 @@
+import { resetEnvForTests } from "@/lib/config/env";
 import { AppError } from "@/lib/errors";
 import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { createToken, issueLocalToken, revokeToken } from "@/lib/tokens/service";
@@ -146,6 +147,8 @@ describe("withAdminApi: requests and errors", () => {
 
   it("turns an unexpected error into a logged 500 that shows no internals", async () => {
     const logged = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    process.env.LOG_LEVEL = "error"; // tests run silent otherwise
+    resetEnvForTests();
     try {
       const handler = withAdminApi(async () => {
         throw new Error("connect ECONNREFUSED 10.0.0.5:5432 password=swordfish");
@@ -159,6 +162,8 @@ describe("withAdminApi: requests and errors", () => {
       expect(logged).toHaveBeenCalledWith(expect.stringContaining(requestId), expect.objectContaining({ message: expect.stringContaining("ECONNREFUSED") }));
     } finally {
       logged.mockRestore();
+      process.env.LOG_LEVEL = "silent";
+      resetEnvForTests();
     }
   });
 

@@ -4,6 +4,7 @@
 // the request id and answered with a generic 500, so no internals reach the caller.
 import { AppError, type AppErrorCode, type FieldIssue } from "@/lib/errors";
 import { AuthFailure } from "./auth";
+import { log } from "@/lib/log";
 
 const STATUS: Record<AppErrorCode, number> = {
   invalid_input: 400,
@@ -58,7 +59,7 @@ export function errorResponse(error: unknown, requestId: string, context: { meth
   if (error instanceof ApiProblem) {
     return errorJson(PROBLEM_STATUS[error.code], { error: { code: error.code, message: error.message, issues: [] } });
   }
-  console.error(`[admin-api] ${requestId} ${context.method} ${context.path} failed:`, error);
+  log.error(`[admin-api] ${requestId} ${context.method} ${context.path} failed:`, error);
   return errorJson(500, {
     error: { code: "internal_error", message: `internal error; the server log has the details under request id ${requestId}`, issues: [], requestId },
   });

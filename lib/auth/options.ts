@@ -14,6 +14,7 @@ import { getDb } from "@/lib/db/client";
 import { authorizeSignIn, SigninRefused } from "./authorize";
 import { safeCallbackPath } from "./callback-url";
 import { passwordStamp, SESSION_MAX_AGE_SECONDS } from "./session";
+import { log } from "@/lib/log";
 
 export interface AuthRequestContext {
   secure: boolean;
@@ -23,9 +24,9 @@ export interface AuthRequestContext {
 // next-auth's own logger prints metadata objects; keep its codes, drop the rest, and
 // skip the NEXTAUTH_URL warning (see above).
 const logger = {
-  error: (code: string) => console.error(`[auth] next-auth error ${code}`),
+  error: (code: string) => log.error(`[auth] next-auth error ${code}`),
   warn: (code: string) => {
-    if (code !== "NEXTAUTH_URL") console.warn(`[auth] next-auth warning ${code}`);
+    if (code !== "NEXTAUTH_URL") log.warn(`[auth] next-auth warning ${code}`);
   },
   debug: () => undefined,
 };

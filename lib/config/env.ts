@@ -92,6 +92,7 @@ const schema = z.object({
   UPSTREAM_IDLE_TIMEOUT: seconds(60),
   // Seconds SIGTERM waits for in-flight requests (streams) before exiting anyway.
   SHUTDOWN_TIMEOUT: seconds(30),
+  // Least severe log line printed (lib/log.ts); debug adds one line per /v1 request.
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // 1 serves /v1/bench-noop, the do-nothing baseline `npm run bench` compares the gateway with.
   BENCH_ROUTES: flag(false),

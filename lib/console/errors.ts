@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { isMessageKey, type MessageKey, type Translate } from "@/lib/i18n/translate";
 import { redactSecrets } from "./redact";
+import { log } from "@/lib/log";
 
 export type ActionErrorCode = AppErrorCode | "unexpected";
 
@@ -49,6 +50,6 @@ export function toActionFailure(error: unknown, t: Translate): ActionFailure {
   }
   const ref = randomUUID().slice(0, 8);
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  console.error(`[console] unexpected error (ref ${ref}): ${redactSecrets(detail)}`);
+  log.error(`[console] unexpected error (ref ${ref}): ${redactSecrets(detail)}`);
   return { ok: false, code: "unexpected", error: t("errors.unexpected", { ref }) };
 }

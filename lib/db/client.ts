@@ -8,6 +8,7 @@ import { PrismaClient } from "@/generated/prisma/client";
 import { getEnv } from "@/lib/config/env";
 import { lockDataDir, releaseDataDir } from "./lock";
 import { applyMigrations } from "./migrate";
+import { log } from "@/lib/log";
 
 export type Db = PrismaClient;
 
@@ -22,7 +23,7 @@ export async function openPglite(dir: string, options: { loadDataDir?: Blob } = 
   try {
     const pg = await PGlite.create(memory ? undefined : dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
     const applied = await applyMigrations(pg);
-    if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
+    if (applied.length) log.info(`[db] applied migrations: ${applied.join(", ")}`);
     return pg;
   } catch (error) {
     if (!memory) releaseDataDir(dir);

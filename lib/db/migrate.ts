@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { log } from "@/lib/log";
 
 export interface SqlRunner {
   /** Runs a script of one or more statements without parameters. */
@@ -65,7 +66,7 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
     for (const m of migrations) {
       const previous = applied.get(m.name);
       if (previous !== undefined) {
-        if (previous !== m.checksum) console.warn(`[db] migration ${m.name} was edited after it was applied`);
+        if (previous !== m.checksum) log.warn(`[db] migration ${m.name} was edited after it was applied`);
         continue;
       }
       await db.exec("BEGIN");

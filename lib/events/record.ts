@@ -2,6 +2,7 @@
 // failed sign-ins, upstream failures. Writing one never fails or delays the caller.
 import type { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
+import { log } from "@/lib/log";
 
 export type EventCategory = "system" | "security";
 export type EventLevel = "info" | "warn" | "error";
@@ -39,6 +40,6 @@ export async function recordEvent(e: EventInput): Promise<void> {
   try {
     await getDb().event.create({ data: toEventRow(e) });
   } catch (error) {
-    console.warn(`[events] could not record ${e.type}: ${(error as Error).message}`);
+    log.warn(`[events] could not record ${e.type}: ${(error as Error).message}`);
   }
 }

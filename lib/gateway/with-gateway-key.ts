@@ -16,6 +16,7 @@ import type { Usage } from "@/lib/providers/types";
 import { getUsageRecorder, type RequestRecord } from "@/lib/usage/recorder";
 import { describeError, errorResponse, GatewayError, type ErrorOutcome } from "./errors";
 import { isHostAllowed } from "@/lib/http/host";
+import { log } from "@/lib/log";
 
 export interface GatewayContext {
   requestId: string;
@@ -107,7 +108,7 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
       deferred = false;
       const outcome = describeError(error, requestId);
       // The stack only: an error object's own fields could carry request options.
-      if (outcome.code === "internal_error") console.error(`[gateway] request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
+      if (outcome.code === "internal_error") log.error(`[gateway] request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
       response = errorResponse(outcome);
       record.errorCode = outcome.code;
       record.errorMessage = outcome.body.error.message;
@@ -128,6 +129,9 @@ function finishRecord(record: RequestRecord, status: number, elapsedMs: number):
   record.status = status;
   record.latencyMs = Math.round(elapsedMs);
   getUsageRecorder().record(record);
+  if (log.enabled("debug")) {
+    log.debug(`[gateway] ${record.method} ${record.path} ${status} ${record.latencyMs}ms request=${record.requestId} key=${record.keyId ?? "-"} model=${record.model ?? "-"}${record.errorCode ? ` error=${record.errorCode}` : ""}`);
+  }
 }
 
 export function applyUsage(record: RequestRecord, usage: Usage | null): void {

@@ -5,6 +5,7 @@ import { getEnv } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { keyCache, toCachedKey, type CachedKey } from "./cache";
 import { parseSecret } from "./format";
+import { log } from "@/lib/log";
 
 export type KeyRefusal = "missing" | "malformed" | "unknown" | "disabled" | "expired";
 
@@ -79,7 +80,7 @@ function startChangePoller(): void {
     if (running) return;
     running = true;
     pollChangedKeys(state)
-      .catch((error) => console.warn(`[keys] change poll failed: ${(error as Error).message}`))
+      .catch((error) => log.warn(`[keys] change poll failed: ${(error as Error).message}`))
       .finally(() => (running = false));
   }, POLL_MS);
   state.timer.unref();

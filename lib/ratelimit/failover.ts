@@ -13,6 +13,7 @@
 // requests admitted during the cut.
 import { MemoryLimiter } from "./memory";
 import { LimitsUnavailableError, type Clock, type KeyLimits, type Limiter, type LimitVerdict } from "./types";
+import { log } from "@/lib/log";
 
 export const RETRY_MS = 1000;
 
@@ -41,7 +42,7 @@ export class FailoverLimiter implements Limiter {
 
   constructor(private readonly options: FailoverLimiterOptions) {
     this.now = options.now ?? Date.now;
-    this.log = options.log ?? ((line) => console.warn(line));
+    this.log = options.log ?? ((line) => log.warn(line));
     this.connecting = options.connecting?.finally(() => (this.connecting = null)) ?? null;
   }
 

@@ -11,6 +11,7 @@ import { stopChangePoller } from "@/lib/keys/verify";
 import { issueLocalToken } from "@/lib/tokens/service";
 import { registerDirectRoutes } from "./direct-routes";
 import { onShutdown } from "./lifecycle";
+import { log } from "@/lib/log";
 
 const SWEEP_MS = 60_000;
 const g = globalThis as unknown as { __akmStarted?: Promise<void> };
@@ -24,7 +25,7 @@ export async function startAppOrExit(): Promise<void> {
   try {
     await startApp();
   } catch (error) {
-    console.error(`[server] cannot start: ${(error as Error).message}`);
+    log.error(`[server] cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
 }
@@ -39,7 +40,7 @@ async function start(): Promise<void> {
     await issueLocalToken(env.dataDir);
   }
   registerDirectRoutes(V1_ROUTES);
-  const sweep = () => sweepExpiredKeys().catch((error) => console.warn(`[keys] expiry sweep failed: ${(error as Error).message}`));
+  const sweep = () => sweepExpiredKeys().catch((error) => log.warn(`[keys] expiry sweep failed: ${(error as Error).message}`));
   await sweep();
   const timer = setInterval(sweep, SWEEP_MS);
   timer.unref();

@@ -16,6 +16,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { getDb, type Db } from "@/lib/db/client";
 import { toEventRow, type EventInput } from "@/lib/events/record";
 import { onShutdown } from "@/lib/server/lifecycle";
+import { log } from "@/lib/log";
 
 export const FLUSH_MS = 500;
 const BATCH_ROWS = 1000;
@@ -77,7 +78,7 @@ export class UsageRecorder {
 
   constructor(options: UsageRecorderOptions = {}) {
     this.db = options.db ?? getDb;
-    this.log = options.log ?? ((line) => console.warn(line));
+    this.log = options.log ?? ((line) => log.warn(line));
     this.timer = setInterval(() => void this.flush(), options.flushMs ?? FLUSH_MS);
     this.timer.unref();
   }

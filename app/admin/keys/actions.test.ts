@@ -116,6 +116,8 @@ describe("key actions with a session", () => {
 
   it("map an unexpected failure to a generic message with a reference, logging the detail", async () => {
     const spy = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    process.env.LOG_LEVEL = "error"; // tests run silent otherwise
+    resetEnvForTests();
     const findFirst = jest.spyOn(db.prisma.apiKey, "findFirst").mockRejectedValueOnce(new Error(`boom with ${PROVIDER_KEY}`));
     const result = await call(() => rotateKeyAction({ id: "anything" }), session);
     findFirst.mockRestore();
@@ -125,5 +127,7 @@ describe("key actions with a session", () => {
     expect(spy.mock.calls.flat().join(" ")).toContain("boom");
     expect(spy.mock.calls.flat().join(" ")).not.toContain(PROVIDER_KEY);
     spy.mockRestore();
+    process.env.LOG_LEVEL = "silent";
+    resetEnvForTests();
   });
 });
