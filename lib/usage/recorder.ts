@@ -207,8 +207,10 @@ export class UsageRecorder {
     // CPU per row, against ~0.4–0.6 ms per row through createMany.
     if (records.length) writes.push(insertRequestLogs(db, records));
     if (events.length) writes.push(insertEvents(db, events));
+    // Rows go in key order: two instances flushing at once then lock them in the same
+    // order and cannot deadlock each other.
     if (days.size) {
-      const rows = [...days.values()].map(
+      const rows = [...days.values()].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : a.day < b.day ? -1 : 1)).map(
         (t) => Prisma.sql`(${t.keyId}, ${t.day}::date, ${t.requests}::int, ${t.promptTokens}::bigint, ${t.completionTokens}::bigint)`,
       );
       writes.push(db.$executeRaw`
@@ -220,7 +222,7 @@ export class UsageRecorder {
           completion_tokens = key_daily_usage.completion_tokens + EXCLUDED.completion_tokens`);
     }
     if (lastUsed.size) {
-      const rows = [...lastUsed].map(([id, at]) => Prisma.sql`(${id}, ${new Date(at).toISOString()}::timestamptz)`);
+      const rows = [...lastUsed].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, at]) => Prisma.sql`(${id}, ${new Date(at).toISOString()}::timestamptz)`);
       // last_used_at is outside the api_keys trigger's column list: this does not make
       // every instance evict the key.
       writes.push(db.$executeRaw`
