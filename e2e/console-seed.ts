@@ -6,6 +6,7 @@ import { createAdmin } from "@/lib/admins/service";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { hashSecret } from "@/lib/keys/format";
 import { createKey, setKeyEnabled } from "@/lib/keys/service";
+import { fakeAnthropicKey, fakeOpenAIKey } from "@/test/helpers/fake-secrets";
 
 const [email, password] = process.argv.slice(2);
 const cli = { actor: "cli" };
@@ -66,7 +67,7 @@ for (let i = 0; i < 1500; i++) {
             429: "Rate limit reached for this API key (120 requests per 60 s). Retry after 12 s.",
             401: "Incorrect API key provided.",
             400: "messages: Required",
-            502: "Upstream connection failed; the provider said: invalid x-api-key sk-ant-api03-LeakedLeakedLeakedLeaked0000",
+            502: `Upstream connection failed; the provider said: invalid x-api-key ${fakeAnthropicKey("LeakedLeakedLeakedLeaked0000")}`,
           }[status],
     latencyMs,
     ttfbMs: ok ? Math.round(latencyMs * 0.3) : null,
@@ -113,7 +114,7 @@ await db.event.createMany({
       category: "system",
       level: "error",
       type: "upstream_error",
-      message: "OpenAI answered 401 for Authorization: Bearer sk-proj-LeakedProviderKey000000000000",
+      message: `OpenAI answered 401 for Authorization: Bearer ${fakeOpenAIKey("LeakedProviderKey000000000000")}`,
       details: { upstreamStatus: 401, provider: "openai" },
     },
   ],

@@ -11,6 +11,7 @@ import { hashSecret } from "@/lib/keys/format";
 import { startAppServer, type AppServer } from "@/test/helpers/app-server";
 import { waitFor } from "@/test/helpers/ports";
 import { launchConsoleBrowser, type ConsoleBrowser } from "./console-browser";
+import { fakeOpenAIKey } from "@/test/helpers/fake-secrets";
 
 jest.setTimeout(180_000);
 
@@ -18,7 +19,7 @@ const ROOT = resolve(__dirname, "..");
 const SHOTS = join(ROOT, "e2e", "screenshots");
 const EMAIL = "admin@example.com";
 const PASSWORD = "correct-horse-battery-staple";
-const PROVIDER_KEY = "sk-proj-E2EProviderKeyThatMustNeverReachTheBrowser01";
+const PROVIDER_KEY = fakeOpenAIKey("E2EProviderKeyThatMustNeverReachTheBrowser01");
 
 let server: AppServer;
 let browser: ConsoleBrowser;

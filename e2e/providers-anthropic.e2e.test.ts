@@ -9,13 +9,14 @@ import type { AppServer } from "@/test/helpers/app-server";
 import { waitFor } from "@/test/helpers/ports";
 import type { FakeAnthropic } from "@/test/fakes/anthropic";
 import { flushedLog, raised, startGatewayHarness, type GatewayHarness } from "./gateway-harness";
+import { fakeAnthropicKey } from "@/test/helpers/fake-secrets";
 
 let h: GatewayHarness;
 let anthropic: FakeAnthropic;
 let server: AppServer;
 /** The Anthropic key is wrong and Google has none. */
 let misconfigured: AppServer;
-const WRONG_KEY = "sk-ant-api03-wrong-gateway-key-0123456789";
+const WRONG_KEY = fakeAnthropicKey("wrong-gateway-key-0123456789");
 
 beforeAll(async () => {
   h = await startGatewayHarness({ providers: true });

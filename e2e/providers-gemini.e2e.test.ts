@@ -8,13 +8,14 @@ import type { AppServer } from "@/test/helpers/app-server";
 import { waitFor } from "@/test/helpers/ports";
 import type { FakeGemini } from "@/test/fakes/gemini";
 import { flushedLog, raised, startGatewayHarness, type GatewayHarness } from "./gateway-harness";
+import { fakeGoogleKey } from "@/test/helpers/fake-secrets";
 
 let h: GatewayHarness;
 let gemini: FakeGemini;
 let server: AppServer;
 /** The Google key is wrong and Anthropic has none. */
 let misconfigured: AppServer;
-const WRONG_KEY = "AIzaSyWrongGatewayKey0123456789abcdefghij";
+const WRONG_KEY = fakeGoogleKey("SyWrongGatewayKey0123456789abcdefghij");
 
 beforeAll(async () => {
   h = await startGatewayHarness({ providers: true });

@@ -1,10 +1,11 @@
 // A small, fully known request log for the console's query tests, on PGlite (unit) and
 // real PostgreSQL (integration). Every number the tests expect follows from this file.
 import type { PrismaClient } from "@/generated/prisma/client";
+import { fakeOpenAIKey } from "@/test/helpers/fake-secrets";
 
 export const NOW = new Date("2026-06-15T12:00:00.000Z");
 export const DAY_AGO = new Date(NOW.getTime() - 86_400_000);
-export const LEAKY_PROVIDER_KEY = "sk-proj-Abcdefghijklmnopqrstuv1234567890";
+export const LEAKY_PROVIDER_KEY = fakeOpenAIKey("Abcdefghijklmnopqrstuv1234567890");
 
 export interface Seeded {
   alpha: string;
@@ -115,7 +116,7 @@ export async function seedUsage(db: PrismaClient): Promise<Seeded> {
         category: "system",
         level: "error",
         type: "upstream_error",
-        message: "OpenAI refused Authorization: Bearer sk-proj-SECRETSECRETSECRET123",
+        message: `OpenAI refused Authorization: Bearer ${fakeOpenAIKey("SECRETSECRETSECRET123")}`,
         requestId: "req_b2",
         details: { header: `Bearer ${LEAKY_PROVIDER_KEY}`, api_key: "AIzaSyA1234567890abcdefghijklmnopqrs", note: "retry later" },
       },

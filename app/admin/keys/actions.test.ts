@@ -11,9 +11,10 @@ import { useTestDb } from "@/test/helpers/db";
 import { consoleRequest, withRequest } from "@/test/console/request-context";
 import { signIn } from "@/test/console/sign-in";
 import { createKeyAction, deleteKeyAction, rotateKeyAction, setKeyEnabledAction, updateKeyAction } from "./actions";
+import { fakeOpenAIKey } from "@/test/helpers/fake-secrets";
 
 const db = useTestDb();
-const PROVIDER_KEY = "sk-proj-ProviderSecretThatMustStayOnTheServer0001";
+const PROVIDER_KEY = fakeOpenAIKey("ProviderSecretThatMustStayOnTheServer0001");
 let session: string;
 
 beforeAll(async () => {

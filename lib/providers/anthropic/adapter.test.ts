@@ -6,6 +6,7 @@ import { callUpstream, listModels } from "@/test/helpers/providers/call-upstream
 import { accumulateWithOpenAI } from "@/test/helpers/providers/replay";
 import type { AdapterContext, ChatRequest } from "../types";
 import { anthropicAdapter, createAnthropicAdapter } from "./index";
+import { fakeAnthropicKey } from "@/test/helpers/fake-secrets";
 
 let fake: FakeAnthropic;
 let ctx: AdapterContext;
@@ -140,7 +141,7 @@ describe("Anthropic adapter against the fake upstream", () => {
   });
 
   it("maps upstream errors; the provider key never appears", async () => {
-    const wrongKey = await callUpstream(anthropicAdapter, chat(), { ...ctx, apiKey: "sk-ant-api03-WRONGWRONGWRONG" });
+    const wrongKey = await callUpstream(anthropicAdapter, chat(), { ...ctx, apiKey: fakeAnthropicKey("WRONGWRONGWRONG") });
     expect(wrongKey).toMatchObject({ kind: "error", status: 401, mapped: { status: 502, body: { error: { type: "upstream_error", code: "upstream_auth_failed" } } } });
     expect(JSON.stringify(wrongKey)).not.toContain("WRONGWRONG");
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { anthropicAdapter } from "./index";
 import { mapAnthropicStreamError } from "./errors";
+import { fakeAnthropicKey } from "@/test/helpers/fake-secrets";
 
 const recorded = JSON.parse(readFileSync(join(__dirname, "fixtures", "errors.json"), "utf8")) as { status: number; body: { error: { type: string; message: string } } }[];
 
@@ -33,7 +34,7 @@ describe("Anthropic error mapping", () => {
   });
 
   it("answers key problems with a fixed message that blames the gateway's configuration", () => {
-    const mapped = anthropicAdapter.mapError(401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key sk-ant-api03-abcdefghijklmnop" } });
+    const mapped = anthropicAdapter.mapError(401, { type: "error", error: { type: "authentication_error", message: `invalid x-api-key ${fakeAnthropicKey("abcdefghijklmnop")}` } });
     expect(mapped.body.error.message).not.toMatch(/sk-ant|invalid x-api-key/);
     expect(mapped.body.error.message).toMatch(/gateway.*ANTHROPIC_API_KEY/);
     // Same status and code as a refused OpenAI key: the client's own key is not the problem.
@@ -43,7 +44,7 @@ describe("Anthropic error mapping", () => {
   it("never lets anything shaped like a key through", () => {
     const mapped = anthropicAdapter.mapError(400, {
       type: "error",
-      error: { type: "invalid_request_error", message: "bad header x-api-key: sk-ant-api03-SECRETSECRETSECRET and Bearer abcdefghijklmnopqrstu" },
+      error: { type: "invalid_request_error", message: `bad header x-api-key: ${fakeAnthropicKey("SECRETSECRETSECRET")} and Bearer abcdefghijklmnopqrstu` },
     });
     expect(mapped.body.error.message).not.toMatch(/SECRET|abcdefghijklmnopqrstu/);
     expect(mapped.body.error.message).toMatch(/\[redacted\]/);

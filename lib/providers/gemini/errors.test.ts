@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { geminiAdapter } from "./index";
+import { fakeGoogleKey } from "@/test/helpers/fake-secrets";
 
 const recorded = JSON.parse(readFileSync(join(__dirname, "fixtures", "errors.json"), "utf8")) as { status: number; body: { error: { status: string; message: string } } }[];
 
@@ -54,7 +55,7 @@ describe("Gemini error mapping", () => {
   });
 
   it("never lets anything shaped like a key through", () => {
-    const mapped = geminiAdapter.mapError(400, { error: { code: 400, status: "INVALID_ARGUMENT", message: "Bad URL ?key=AIzaSyA-1234567890abcdefghijklmnopqrstu" } });
+    const mapped = geminiAdapter.mapError(400, { error: { code: 400, status: "INVALID_ARGUMENT", message: `Bad URL ?key=${fakeGoogleKey("SyA-1234567890abcdefghijklmnopqrstu")}` } });
     expect(mapped.body.error.message).not.toMatch(/AIza|1234567890/);
   });
 
