@@ -1,4 +1,6 @@
 // Entry point of `npm run cli`, `npm run create-admin` and `npm run db:migrate` (run by tsx).
+import { fileURLToPath } from "node:url";
+import { loadDotEnv } from "@/lib/config/dotenv";
 import { AppError } from "@/lib/errors";
 import { runCommand, runGroup } from "./command";
 import { createAdminCommand } from "./commands/admin";
@@ -71,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+loadDotEnv(fileURLToPath(new URL("..", import.meta.url)));
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // A finished command must not linger on something left open (a pool, a timer).

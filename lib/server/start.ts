@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { rmSync, writeFileSync } from "node:fs";
 import next from "next";
+import { loadDotEnv } from "@/lib/config/dotenv";
 import { ConfigError, getEnv, type Env } from "@/lib/config/env";
 import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { isHostAllowed } from "@/lib/http/host";
@@ -23,6 +24,7 @@ function localUrl(env: Env, port: number): string {
 }
 
 export async function startServer(root: string, options: { build?: boolean } = {}): Promise<void> {
+  loadDotEnv(root);
   let env: Env;
   try {
     env = getEnv();
