@@ -8,7 +8,7 @@ import pg from "pg";
 import type { KeyView } from "@/lib/keys/schemas";
 import type { TokenView } from "@/lib/tokens/service";
 import { startAppServer, type AppServer } from "@/test/helpers/app-server";
-import { runCli, runCliJson, type CliOptions } from "@/test/helpers/cli";
+import { expectDemoKeyShownOnce, runCli, runCliJson, type CliOptions } from "@/test/helpers/cli";
 import { startPostgres, type PostgresServer } from "@/test/helpers/postgres";
 
 jest.setTimeout(180_000);
@@ -143,24 +143,9 @@ describe("with the production server on the same PostgreSQL", () => {
   };
 
   it("`npm run cli -- keys create --name demo --json` prints a key that the API and `keys list` then show, never the secret again", async () => {
-    const result = await runCli(["keys", "create", "--name", "demo", "--json"], { npmScript: "cli", env: { ...env, SECRET_KEY } });
-    expect(result.code).toBe(0);
-    const created = JSON.parse(result.stdout.trim().split("\n").pop()!);
-    expect(Object.keys(created)).toEqual(["id", "key"]);
-    expect(created.key).toMatch(/^sk-akm_\w{46}$/);
-
-    // A server sharing the database sees the new key at once.
-    const listed = await api("/keys?search=demo");
-    expect(listed.status).toBe(200);
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: created.id, name: "demo", status: "active", prefix: created.key.slice(0, 13) })]);
-    const one = await api(`/keys/${created.id}`);
-    expect(one.body).toMatchObject({ id: created.id, createdBy: "cli" });
-    const cliList = await cli(["keys", "list", "--search", "demo"]);
-    expect(cliList.stdout).toMatch(new RegExp(`${created.id}\\s+demo\\s+${created.key.slice(0, 13)}…`));
-    for (const text of [listed.text, one.text, cliList.stdout, (await cli(["keys", "show", created.id])).stdout]) {
-      expect(text).not.toContain(created.key);
-      expect(text).not.toContain(created.key.slice(13));
-    }
+    const created = await expectDemoKeyShownOnce({ ...env, SECRET_KEY }, api, cli);
+    // A server sharing the database sees the new key at once, made by the CLI.
+    expect((await api(`/keys/${created.id}`)).body).toMatchObject({ createdBy: "cli" });
   });
 
   it("the CLI keeps working directly while the server runs (no server.json on PostgreSQL)", async () => {

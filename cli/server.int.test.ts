@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { KeyView } from "@/lib/keys/schemas";
 import type { TokenView } from "@/lib/tokens/service";
 import { startAppServer, type AppServer } from "@/test/helpers/app-server";
-import { runCli, runCliJson, type CliOptions } from "@/test/helpers/cli";
+import { expectDemoKeyShownOnce, runCli, runCliJson, type CliOptions } from "@/test/helpers/cli";
 import { seedDataDir } from "@/test/helpers/db";
 
 jest.setTimeout(180_000);
@@ -111,24 +111,7 @@ describe("the CLI while the server holds the embedded database", () => {
   });
 
   it("`npm run cli -- keys create --name demo --json` prints a key that the API and `keys list` then show, never the secret again", async () => {
-    const result = await runCli(["keys", "create", "--name", "demo", "--json"], { npmScript: "cli", env: { DATA_DIR: dataDir } });
-    expect(result.code).toBe(0);
-    // npm prints its own header lines first; the command's output is the last line.
-    const created = JSON.parse(result.stdout.trim().split("\n").pop()!);
-    expect(Object.keys(created)).toEqual(["id", "key"]);
-    expect(created.key).toMatch(/^sk-akm_\w{46}$/);
-
-    const listed = await api("/keys?search=demo");
-    expect(listed.status).toBe(200);
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: created.id, name: "demo", status: "active", prefix: created.key.slice(0, 13) })]);
-    const one = await api(`/keys/${created.id}`);
-    expect(one.body).toMatchObject({ id: created.id, name: "demo" });
-    const cliList = await cli(["keys", "list", "--search", "demo"]);
-    expect(cliList.stdout).toMatch(new RegExp(`${created.id}\\s+demo\\s+${created.key.slice(0, 13)}…`));
-    for (const text of [listed.text, one.text, cliList.stdout, (await cli(["keys", "show", created.id])).stdout]) {
-      expect(text).not.toContain(created.key);
-      expect(text).not.toContain(created.key.slice(13));
-    }
+    await expectDemoKeyShownOnce({ DATA_DIR: dataDir }, api, cli);
   });
 });
 

@@ -61,3 +61,41 @@ export async function runCliBatch(commands: string[][], options: CliOptions = {}
   await Promise.all(Array.from({ length: Math.min(concurrency, commands.length) }, worker));
   return results;
 }
+
+interface ApiAnswer {
+  status: number;
+  text: string;
+  // Parsed JSON; the assertions examine its shape.
+  body: any;
+}
+
+/**
+ * The foundation issue's acceptance check, for either database: `npm run cli -- keys create
+ * --name demo --json` prints {"id","key"}; the management API and `keys list`/`keys show`
+ * then show the key, and nothing ever shows the secret again. Returns the created key.
+ */
+export async function expectDemoKeyShownOnce(
+  env: Record<string, string | undefined>,
+  api: (path: string) => Promise<ApiAnswer>,
+  cli: (args: string[]) => Promise<CliResult>,
+): Promise<{ id: string; key: string }> {
+  const result = await runCli(["keys", "create", "--name", "demo", "--json"], { npmScript: "cli", env });
+  expect(result.code).toBe(0);
+  // npm prints its own header lines first; the command's output is the last line.
+  const created = JSON.parse(result.stdout.trim().split("\n").pop()!) as { id: string; key: string };
+  expect(Object.keys(created)).toEqual(["id", "key"]);
+  expect(created.key).toMatch(/^sk-akm_\w{46}$/);
+
+  const listed = await api("/keys?search=demo");
+  expect(listed.status).toBe(200);
+  expect(listed.body.items).toEqual([expect.objectContaining({ id: created.id, name: "demo", status: "active", prefix: created.key.slice(0, 13) })]);
+  const one = await api(`/keys/${created.id}`);
+  expect(one.body).toMatchObject({ id: created.id, name: "demo" });
+  const cliList = await cli(["keys", "list", "--search", "demo"]);
+  expect(cliList.stdout).toMatch(new RegExp(`${created.id}\\s+demo\\s+${created.key.slice(0, 13)}…`));
+  for (const text of [listed.text, one.text, cliList.stdout, (await cli(["keys", "show", created.id])).stdout]) {
+    expect(text).not.toContain(created.key);
+    expect(text).not.toContain(created.key.slice(13));
+  }
+  return created;
+}
