@@ -23,7 +23,14 @@ export async function openPglite(dir: string, options: { loadDataDir?: Blob } = 
   try {
     const pg = await PGlite.create(memory ? undefined : dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
     const applied = await applyMigrations(pg);
-    if (applied.length) log.info(`[db] applied migrations: ${applied.join(", ")}`);
+    if (applied.length) {
+      log.info(`[db] applied migrations: ${applied.join(", ")}`);
+      // PGlite reads the array types it can serialize once, when it opens. Types the
+      // migrations just created ("EventCategory"[] …) are unknown to it until this reload:
+      // a JS array bound to them would go out as the text 'a,b' (22P02, malformed array
+      // literal) until the next start.
+      await pg.refreshArrayTypes();
+    }
     return pg;
   } catch (error) {
     if (!memory) releaseDataDir(dir);
