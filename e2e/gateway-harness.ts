@@ -3,10 +3,8 @@
 // Redis, and production servers started the way operators start them. The test process itself writes keys through lib/keys (the same
 // service the console and CLI use), as another instance would.
 import OpenAI, { APIError } from "openai";
-import pg from "pg";
 import { resetEnvForTests } from "@/lib/config/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
 import { stopChangePoller } from "@/lib/keys/verify";
 import { createKey } from "@/lib/keys/service";
 import { startFakeAnthropic, type FakeAnthropic } from "@/test/fakes/anthropic";
@@ -45,13 +43,7 @@ export async function startGatewayHarness(options: { redis?: boolean; providers?
     options.providers ? startFakeAnthropic() : Promise.resolve(null),
     options.providers ? startFakeGemini() : Promise.resolve(null),
   ]);
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  try {
-    await applyMigrations({ exec: (sql) => admin.query(sql), query: (sql, params) => admin.query(sql, params as unknown[]) as never });
-  } finally {
-    await admin.end();
-  }
+  await postgres.migrate();
   process.env.DATABASE_URL = postgres.url;
   resetEnvForTests();
   const servers: AppServer[] = [];

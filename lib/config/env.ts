@@ -90,6 +90,15 @@ const schema = z.object({
   UPSTREAM_TIMEOUT: seconds(120),
   // Seconds a streamed response may stay silent before it is cut off.
   UPSTREAM_IDLE_TIMEOUT: seconds(60),
+  // Bytes of request records the journal under DATA_DIR may hold while the database is
+  // unreachable (lib/usage/journal.ts); past it, records are kept in memory while there is room.
+  JOURNAL_MAX_BYTES: positiveInt(1024 * 1024 * 1024),
+  // Milliseconds between fsyncs of the journal: what a machine crash (not a killed process) can lose.
+  JOURNAL_FSYNC_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  // Days request_logs rows are kept (0 keeps them forever); the hourly statistics stay.
+  REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  // Days events are kept (0 keeps them forever).
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   // Seconds SIGTERM waits for in-flight requests (streams) before exiting anyway.
   SHUTDOWN_TIMEOUT: seconds(30),
   // Least severe log line printed (lib/log.ts); debug adds one line per /v1 request.

@@ -3,6 +3,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { getUsageRecorder } from "@/lib/usage/recorder";
 
 export type EventCategory = "system" | "security";
 export type EventLevel = "info" | "warn" | "error";
@@ -35,11 +36,15 @@ export function toEventRow(e: EventInput): Prisma.EventCreateManyInput {
   };
 }
 
-/** Writes one event now. The gateway batches its own (lib/usage); this is for rarer ones. */
+/**
+ * Writes one event now. The gateway batches its own (lib/usage); this is for rarer ones.
+ * When the database does not take it, the usage recorder's journal keeps it until it does.
+ */
 export async function recordEvent(e: EventInput): Promise<void> {
   try {
     await getDb().event.create({ data: toEventRow(e) });
   } catch (error) {
-    log.warn(`[events] could not record ${e.type}: ${(error as Error).message}`);
+    log.warn(`[events] could not record ${e.type} now; journaled for later: ${(error as Error).message}`);
+    getUsageRecorder().event(e);
   }
 }

@@ -13,6 +13,7 @@ import { lookupKey, type KeyLookup } from "@/lib/keys/verify";
 import { getLimiter } from "@/lib/ratelimit/limiter";
 import type { LimitVerdict, WindowState } from "@/lib/ratelimit/types";
 import type { Usage } from "@/lib/providers/types";
+import type { EventInput } from "@/lib/events/record";
 import { getUsageRecorder, type RequestRecord } from "@/lib/usage/recorder";
 import { describeError, errorResponse, GatewayError, type ErrorOutcome } from "./errors";
 import { isHostAllowed } from "@/lib/http/host";
@@ -62,6 +63,7 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
     const elapsed = () => performance.now() - started;
     let window: WindowState | null = null;
     let deferred = false;
+    const events: EventInput[] = [];
     let response: Response;
     try {
       const allowedHosts = getEnv().ALLOWED_HOSTS;
@@ -95,11 +97,11 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
             if (end.error) {
               record.errorCode = end.error.code;
               record.errorMessage = end.error.message;
-              if (end.error.code !== "client_closed_request") streamFailureEvent(record);
+              if (end.error.code !== "client_closed_request") events.push(streamFailureEvent(record));
             } else if (end.clientClosed) {
               record.errorCode = "client_closed_request";
             }
-            finishRecord(record, 200, elapsed());
+            finishRecord(record, 200, elapsed(), events);
           };
         },
       };
@@ -112,7 +114,8 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
       response = errorResponse(outcome);
       record.errorCode = outcome.code;
       record.errorMessage = outcome.body.error.message;
-      recordEvent(record, outcome);
+      const event = refusalEvent(record, outcome);
+      if (event) events.push(event);
     }
     response.headers.set("x-request-id", requestId);
     if (window) {
@@ -120,15 +123,16 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
       response.headers.set("x-ratelimit-remaining", String(window.remaining));
       response.headers.set("x-ratelimit-reset", String(Math.ceil(window.resetAt / 1000)));
     }
-    if (!deferred) finishRecord(record, response.status, elapsed());
+    if (!deferred) finishRecord(record, response.status, elapsed(), events);
     return response;
   };
 }
 
-function finishRecord(record: RequestRecord, status: number, elapsedMs: number): void {
+// Journals the record with its events (one write) before the response's last byte leaves.
+function finishRecord(record: RequestRecord, status: number, elapsedMs: number, events: EventInput[]): void {
   record.status = status;
   record.latencyMs = Math.round(elapsedMs);
-  getUsageRecorder().record(record);
+  getUsageRecorder().record(record, events);
   if (log.enabled("debug")) {
     log.debug(`[gateway] ${record.method} ${record.path} ${status} ${record.latencyMs}ms request=${record.requestId} key=${record.keyId ?? "-"} model=${record.model ?? "-"}${record.errorCode ? ` error=${record.errorCode}` : ""}`);
   }
@@ -141,11 +145,11 @@ export function applyUsage(record: RequestRecord, usage: Usage | null): void {
   record.cachedTokens = usage.cachedInputTokens ?? null;
 }
 
-function recordEvent(record: RequestRecord, outcome: ErrorOutcome): void {
+function refusalEvent(record: RequestRecord, outcome: ErrorOutcome): EventInput | null {
   const security = outcome.security;
   const type = security ?? outcome.system;
-  if (!type) return;
-  getUsageRecorder().event({
+  if (!type) return null;
+  return {
     category: security ? "security" : "system",
     level: security ? "warn" : "error",
     type,
@@ -155,12 +159,12 @@ function recordEvent(record: RequestRecord, outcome: ErrorOutcome): void {
     requestId: record.requestId,
     details: { code: outcome.code, path: record.path, ...(record.model ? { model: record.model } : {}), ...outcome.details } as Prisma.InputJsonObject,
     createdAt: new Date(record.startedAt),
-  });
+  };
 }
 
 // A stream that failed after its 200 had started: the client saw an error event.
-function streamFailureEvent(record: RequestRecord): void {
-  getUsageRecorder().event({
+function streamFailureEvent(record: RequestRecord): EventInput {
+  return {
     category: "system",
     level: "error",
     type: "upstream_error",
@@ -170,7 +174,7 @@ function streamFailureEvent(record: RequestRecord): void {
     requestId: record.requestId,
     details: { code: record.errorCode, path: record.path, model: record.model, stream: true },
     createdAt: new Date(record.startedAt),
-  });
+  };
 }
 
 /** The token of an `Authorization: Bearer <token>` header; "" for another scheme, null when absent. */

@@ -9,6 +9,8 @@ import { V1_ROUTES } from "@/lib/gateway/routes";
 import { sweepExpiredKeys } from "@/lib/keys/service";
 import { stopChangePoller } from "@/lib/keys/verify";
 import { issueLocalToken } from "@/lib/tokens/service";
+import { getUsageRecorder } from "@/lib/usage/recorder";
+import { ensurePartitions, scheduleRetention } from "@/lib/usage/retention";
 import { registerDirectRoutes } from "./direct-routes";
 import { onShutdown } from "./lifecycle";
 import { log } from "@/lib/log";
@@ -33,23 +35,31 @@ export async function startAppOrExit(): Promise<void> {
 async function start(): Promise<void> {
   const env = getEnv();
   const db = getDb();
+  const stops: (() => void)[] = [];
+  // Registered first so that it runs last: the hooks registered after it (the usage
+  // recorder's flush) still have the database.
+  onShutdown("database", async () => {
+    for (const stop of stops) stop();
+    stopChangePoller();
+    await disconnectDb();
+  });
   if (env.database === "postgres") {
     await assertMigrated();
   } else {
     await db.$queryRaw`SELECT 1`; // opens, locks and migrates the embedded database
     await issueLocalToken(env.dataDir);
   }
+  // The partitions ahead exist before the first record is written; the rest waits.
+  await ensurePartitions(db);
+  stops.push(scheduleRetention(getDb, { requestLogDays: env.REQUEST_LOG_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS }, log));
+  // Records a previous run left in the journal (a crash, a database outage) are replayed now.
+  getUsageRecorder();
   registerDirectRoutes(V1_ROUTES);
   const sweep = () => sweepExpiredKeys().catch((error) => log.warn(`[keys] expiry sweep failed: ${(error as Error).message}`));
   await sweep();
   const timer = setInterval(sweep, SWEEP_MS);
   timer.unref();
-
-  onShutdown("database", async () => {
-    clearInterval(timer);
-    stopChangePoller();
-    await disconnectDb();
-  });
+  stops.push(() => clearInterval(timer));
 }
 
 async function assertMigrated(): Promise<void> {
@@ -59,7 +69,12 @@ async function assertMigrated(): Promise<void> {
     const rows = await getDb().$queryRaw<{ migration_name: string }[]>`
       SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
     applied = rows.map((r) => r.migration_name);
-  } catch {
+  } catch (error) {
+    // No migrations table yet: nothing applied. Anything else (the server is down, a wrong
+    // password) is said as it is, not as missing migrations.
+    if (!/_prisma_migrations|42P01/.test((error as Error).message)) {
+      throw new Error(`cannot reach the database (DATABASE_URL): ${(error as Error).message}`);
+    }
     applied = [];
   }
   const pending = expected.filter((name) => !applied.includes(name));

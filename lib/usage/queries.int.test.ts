@@ -1,9 +1,7 @@
 // The console's queries and the hourly rollup on a real PostgreSQL (the production
 // database), same data and expectations as the embedded-database suites.
-import pg from "pg";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createPrisma, setDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
 import { describeConsoleQueries } from "@/test/console/usage-queries.shared";
 import { describeUsageRollup } from "@/test/console/usage-rollup.shared";
 import { startPostgres, type PostgresServer } from "@/test/helpers/postgres";
@@ -13,11 +11,7 @@ let prisma: PrismaClient;
 
 beforeAll(async () => {
   server = await startPostgres();
-  const client = new pg.Client({ connectionString: server.url });
-  await client.connect();
-  const runner = { exec: (sql: string) => client.query(sql), query: (sql: string, params?: unknown[]) => client.query(sql, params) };
-  await applyMigrations(runner);
-  await client.end();
+  await server.migrate();
   prisma = createPrisma(server.url);
   setDb(prisma);
 }, 60_000);

@@ -481,7 +481,8 @@ export async function listRecentRequests(keyId: string, limit = 20): Promise<Req
 }
 
 export async function getRequestLog(id: bigint): Promise<RequestLogView | null> {
-  const row = await getDb().requestLog.findUnique({ where: { id }, select: requestLogSelect });
+  // id is unique by its sequence, though the partitioned table's key is (id, created_at).
+  const row = await getDb().requestLog.findFirst({ where: { id }, select: requestLogSelect });
   return row ? toRequestLogView(row) : null;
 }
 

@@ -1,26 +1,40 @@
-// Usage records for every /v1 request, written off the hot path: the gateway appends to
-// an in-process buffer and a flush writes it in one transaction every FLUSH_MS (sooner
-// when BATCH_ROWS are waiting):
+// Usage records for every /v1 request, and events, written off the hot path:
 //   request_logs      one row per request, forwarded or refused;
-//   events            security events for refused requests, system events for upstream failures;
+//   events            security events for refused requests, system events for failures;
 //   key_daily_usage   per key and UTC day: requests counted against the quota, tokens —
 //                     the durable copy the limiters seed their day counters from;
 //   api_keys.last_used_at.
-// SIGTERM: the server first lets in-flight responses (streams) finish, then the shutdown
-// hook flushes, so every response a client received has its record.
-// Loss window: a crash or SIGKILL loses what was buffered, at most FLUSH_MS of requests
-// (and whatever piled up while the database was unreachable). A failed flush keeps its
-// rows and is retried; past MAX_BUFFERED the oldest rows are dropped with a warning. A row
-// the database refuses outright is dropped alone, after ISOLATE_AFTER failed flushes.
-import { Prisma } from "@/generated/prisma/client";
+// Each record is first appended to the journal (journal.ts) — one write(2), before the
+// response's last byte leaves — then kept in a bounded in-memory queue; a flush writes the
+// queue to the database in one transaction every FLUSH_MS (sooner when BATCH_ROWS are
+// waiting) and moves the journal's checkpoint past it. The database writes are idempotent
+// (writes.ts), so the journal can be replayed without counting anything twice.
+//
+// While the database is unreachable the queue fills up to `maxQueued` entries; later ones
+// live only in the journal and are read back from it, in order, once the database answers.
+// Memory stays bounded; the journal is bounded by JOURNAL_MAX_BYTES.
+//
+// Loss windows: a killed process (SIGKILL, OOM) loses nothing — the next start replays what
+// the journal holds past its checkpoint. A machine crash loses at most the last
+// JOURNAL_FSYNC_MS of records (not yet fsynced). A full journal (the database unreachable
+// for long enough to fill JOURNAL_MAX_BYTES) keeps what fits in memory and drops the rest,
+// with a log line. Without a journal (tests, tools) a crash loses what is queued.
+// A row the database refuses outright (after ISOLATE_AFTER failed flushes with the
+// database answering, rows are written one by one) goes to <journal>/rejected.jsonl.
+import { randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
+import { getEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
-import { toEventRow, type EventInput } from "@/lib/events/record";
+import type { EventInput } from "@/lib/events/record";
 import { onShutdown } from "@/lib/server/lifecycle";
 import { log } from "@/lib/log";
+import { Journal, type JournalPosition } from "./journal";
+import { writeUsageBatch, type JournaledEvent } from "./writes";
 
 export const FLUSH_MS = 500;
 const BATCH_ROWS = 1000;
-const MAX_BUFFERED = 100_000;
+const MAX_QUEUED = 10_000;
 const RETRY_MAX_MS = 10_000;
 // Consecutive failed flushes, with the database answering, before rows are written one by one.
 const ISOLATE_AFTER = 3;
@@ -49,56 +63,63 @@ export interface RequestRecord {
   countedDay: string | null;
 }
 
-interface DayTotals {
-  keyId: string;
-  day: string;
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
+/** One journal line: a request's record with its events, or events alone. */
+interface Entry {
+  r?: RequestRecord;
+  e?: JournaledEvent[];
+}
+
+interface Queued {
+  entry: Entry;
+  /** Journal position just past the entry; null when the journal could not take it. */
+  end: JournalPosition | null;
 }
 
 export interface UsageRecorderOptions {
   db?: () => Db;
+  /** The write-ahead journal; without one a crash loses what is queued. */
+  journal?: Journal | null;
   flushMs?: number;
+  maxQueued?: number;
   log?: (line: string) => void;
 }
 
 export class UsageRecorder {
-  private records: RequestRecord[] = [];
-  private events: EventInput[] = [];
-  /** Counted-but-unflushed requests per key and day, buffered or being written. */
+  private queue: Queued[] = [];
+  /**
+   * Set while entries live only in the journal (the queue was full): where the first of
+   * them starts. Later entries are not queued until the flush has read up to the end.
+   */
+  private spilled: JournalPosition | null = null;
+  /** Counted-but-unflushed requests per key and day, queued, spilled or being written. */
   private readonly unflushed = new Map<string, number>();
   private flushing: Promise<void> | null = null;
   private failures = 0;
   private retryAt = 0;
-  private dropped = 0;
+  private lost = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly db: () => Db;
+  private readonly journal: Journal | null;
+  private readonly maxQueued: number;
   private readonly log: (line: string) => void;
 
   constructor(options: UsageRecorderOptions = {}) {
     this.db = options.db ?? getDb;
+    this.journal = options.journal ?? null;
+    this.maxQueued = options.maxQueued ?? MAX_QUEUED;
     this.log = options.log ?? ((line) => log.warn(line));
+    if (this.journal) this.recover(this.journal);
     this.timer = setInterval(() => void this.flush(), options.flushMs ?? FLUSH_MS);
     this.timer.unref();
   }
 
-  record(record: RequestRecord): void {
-    this.records.push(record);
-    if (record.keyId && record.countedDay) {
-      const id = dayId(record.keyId, record.countedDay);
-      this.unflushed.set(id, (this.unflushed.get(id) ?? 0) + 1);
-    }
-    if (this.records.length >= BATCH_ROWS && !this.flushing) setImmediate(() => void this.flush());
-    if (this.records.length > MAX_BUFFERED) this.dropOldest();
+  /** A request's record, with the events it caused. */
+  record(record: RequestRecord, events: EventInput[] = []): void {
+    this.append(events.length ? { r: record, e: events.map(journaled) } : { r: record });
   }
 
   event(event: EventInput): void {
-    this.events.push(event);
-    if (this.events.length > MAX_BUFFERED) {
-      this.events.splice(0, this.events.length - MAX_BUFFERED);
-      this.dropped++;
-    }
+    this.append({ e: [journaled(event)] });
   }
 
   /** Requests counted for a key on a day that are not in key_daily_usage yet. */
@@ -106,17 +127,21 @@ export class UsageRecorder {
     return this.unflushed.get(dayId(keyId, day)) ?? 0;
   }
 
+  /** Entries waiting for the database: queued in memory and, when spilled, in the journal. */
   get pending(): number {
-    return this.records.length + this.events.length;
+    return this.queue.length + (this.spilled ? 1 : 0);
   }
 
-  /** Writes what is buffered (one batch); concurrent calls share the write in progress. */
+  /** Writes what is waiting (one batch); concurrent calls share the write in progress. */
   flush(): Promise<void> {
-    if (!this.flushing) this.flushing = this.writeBatch().finally(() => (this.flushing = null));
+    if (!this.flushing) this.flushing = this.writeNext().finally(() => (this.flushing = null));
     return this.flushing;
   }
 
-  /** Stops the timer and writes everything, retrying a failed write for up to `timeoutMs`. */
+  /**
+   * Stops the timer and writes what is waiting, retrying for up to `timeoutMs`. With a
+   * journal, whatever is still unwritten then stays there for the next start.
+   */
   async close(timeoutMs = 10_000): Promise<void> {
     clearInterval(this.timer);
     const deadline = Date.now() + timeoutMs;
@@ -125,25 +150,87 @@ export class UsageRecorder {
       await this.flush();
       if (this.failures > 0) {
         if (Date.now() > deadline) {
-          this.log(`[usage] giving up: ${this.records.length} request record(s) and ${this.events.length} event(s) not written`);
-          return;
+          this.log(
+            this.journal
+              ? `[usage] the database did not answer; the unwritten records stay in the journal and are written at the next start`
+              : `[usage] giving up: ${this.queue.length} request record(s) not written`,
+          );
+          break;
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
+    this.journal?.close();
   }
 
-  private async writeBatch(): Promise<void> {
-    if (this.pending === 0 || Date.now() < this.retryAt) return;
-    const records = this.records.splice(0, BATCH_ROWS);
-    const events = this.events.splice(0, BATCH_ROWS);
+  private append(entry: Entry): void {
+    const journal = this.journal;
+    const start = journal?.end();
+    const end = journal ? journal.append(JSON.stringify(entry)) : null;
+    if (journal && !end) this.noteJournalFull();
+    if (this.spilled || this.queue.length >= this.maxQueued) {
+      if (end) {
+        this.spilled ??= start!;
+      } else {
+        this.noteLost(entry);
+        return;
+      }
+    } else {
+      this.queue.push({ entry, end });
+      if (this.queue.length >= BATCH_ROWS && !this.flushing) setImmediate(() => void this.flush());
+    }
+    const r = entry.r;
+    if (r?.keyId && r.countedDay) {
+      const id = dayId(r.keyId, r.countedDay);
+      this.unflushed.set(id, (this.unflushed.get(id) ?? 0) + 1);
+    }
+  }
+
+  // What the journal holds past its checkpoint was not written (or not known to be): it is
+  // replayed first, and its counted requests count toward their keys' days meanwhile.
+  private recover(journal: Journal): void {
+    let at = journal.checkpoint;
+    let entries = 0;
+    for (;;) {
+      const batch = journal.read(at, 10_000);
+      if (!batch.lines.length) break;
+      for (const line of batch.lines) {
+        const r = parseEntry(line)?.r;
+        if (r?.keyId && r.countedDay) {
+          const id = dayId(r.keyId, r.countedDay);
+          this.unflushed.set(id, (this.unflushed.get(id) ?? 0) + 1);
+        }
+      }
+      entries += batch.lines.length;
+      at = batch.next;
+    }
+    if (entries > 0) {
+      this.spilled = journal.checkpoint;
+      this.log(`[usage] replaying ${entries} journaled record(s) not yet in the database`);
+    }
+  }
+
+  private async writeNext(): Promise<void> {
+    if (Date.now() < this.retryAt) return;
+    let batch: Queued[];
+    let next: JournalPosition | null = null;
+    if (this.queue.length) {
+      batch = this.queue.splice(0, BATCH_ROWS);
+    } else if (this.spilled && this.journal) {
+      const read = this.journal.read(this.spilled, BATCH_ROWS);
+      batch = read.lines.map((line, i) => ({ entry: parseEntry(line, this.log) ?? {}, end: read.ends[i] }));
+      next = read.next;
+    } else {
+      return;
+    }
+    const fromQueue = next === null;
+    const records = batch.flatMap((q) => (q.entry.r ? [q.entry.r] : []));
+    const events = batch.flatMap((q) => q.entry.e ?? []);
     try {
-      if (this.failures >= ISOLATE_AFTER && (await this.databaseAnswers())) await this.writeOneByOne(records, events);
-      else await this.write(records, events);
+      if (this.failures >= ISOLATE_AFTER && (await this.databaseAnswers())) await this.writeOneByOne(batch);
+      else await writeUsageBatch(this.db(), records, events);
     } catch (error) {
-      // Put them back in front, in order, and try again later.
-      this.records.unshift(...records);
-      this.events.unshift(...events);
+      if (fromQueue) this.queue.unshift(...batch); // back in front, in order; try again later
       this.failures++;
       this.retryAt = Date.now() + Math.min(RETRY_MAX_MS, 250 * 2 ** Math.min(this.failures, 6));
       if (this.failures === 1 || this.failures % 20 === 0) {
@@ -153,13 +240,25 @@ export class UsageRecorder {
     }
     if (this.failures > 0) this.log(`[usage] writing again after ${this.failures} failed attempt(s)`);
     this.failures = 0;
-    for (const r of records) {
-      if (!r.keyId || !r.countedDay) continue;
-      const id = dayId(r.keyId, r.countedDay);
-      const left = (this.unflushed.get(id) ?? 1) - 1;
-      if (left > 0) this.unflushed.set(id, left);
-      else this.unflushed.delete(id);
+    if (next && this.journal) {
+      const end = this.journal.end();
+      this.spilled = next.segment === end.segment && next.offset === end.offset ? null : next;
     }
+    const last = batch.findLast((q) => q.end !== null)?.end;
+    if (last) this.journal?.advance(last);
+    for (const r of records) this.uncount(r);
+    if (this.lost > 0 && !this.spilled && this.queue.length < this.maxQueued) {
+      this.log(`[usage] recording again; ${this.lost} request record(s) and event(s) could not be kept while the database was away`);
+      this.lost = 0;
+    }
+  }
+
+  private uncount(r: RequestRecord): void {
+    if (!r.keyId || !r.countedDay) return;
+    const id = dayId(r.keyId, r.countedDay);
+    const left = (this.unflushed.get(id) ?? 1) - 1;
+    if (left > 0) this.unflushed.set(id, left);
+    else this.unflushed.delete(id);
   }
 
   private async databaseAnswers(): Promise<boolean> {
@@ -171,82 +270,56 @@ export class UsageRecorder {
     }
   }
 
-  // The database answers but the batch keeps failing: some row cannot be written (say its
-  // key was removed by hand). Write rows alone so one bad row does not hold back the rest.
-  private async writeOneByOne(records: RequestRecord[], events: EventInput[]): Promise<void> {
-    const rows: [RequestRecord[], EventInput[]][] = [...records.map((r): [RequestRecord[], EventInput[]] => [[r], []]), ...events.map((e): [RequestRecord[], EventInput[]] => [[], [e]])];
-    for (const [r, e] of rows) {
+  // The database answers but the batch keeps failing: some row cannot be written. Write
+  // entries alone so one bad entry does not hold back the rest; set the bad one aside.
+  private async writeOneByOne(batch: Queued[]): Promise<void> {
+    for (const { entry } of batch) {
       try {
-        await this.write(r, e);
+        await writeUsageBatch(this.db(), entry.r ? [entry.r] : [], entry.e ?? []);
       } catch (error) {
-        const what = r.length ? `request record ${r[0].requestId}` : `event ${e[0].type}`;
-        this.log(`[usage] dropped ${what}, which the database refuses: ${(error as Error).message}`);
+        const what = entry.r ? `request record ${entry.r.requestId}` : `event ${entry.e?.[0]?.type}`;
+        const message = (error as Error).message;
+        if (this.journal) {
+          appendFileSync(join(this.journal.dir, "rejected.jsonl"), JSON.stringify({ error: message, entry }) + "\n");
+          this.log(`[usage] the database refuses ${what}; kept in ${join(this.journal.dir, "rejected.jsonl")}: ${message}`);
+        } else {
+          this.log(`[usage] dropped ${what}, which the database refuses: ${message}`);
+        }
       }
     }
   }
 
-  private async write(records: RequestRecord[], events: EventInput[]): Promise<void> {
-    const db = this.db();
-    const days = new Map<string, DayTotals>();
-    const lastUsed = new Map<string, number>();
-    for (const r of records) {
-      if (!r.keyId) continue;
-      if (r.countedDay) {
-        const id = dayId(r.keyId, r.countedDay);
-        let totals = days.get(id);
-        if (!totals) days.set(id, (totals = { keyId: r.keyId, day: r.countedDay, requests: 0, promptTokens: 0, completionTokens: 0 }));
-        totals.requests++;
-        totals.promptTokens += r.promptTokens ?? 0;
-        totals.completionTokens += r.completionTokens ?? 0;
-        lastUsed.set(r.keyId, Math.max(lastUsed.get(r.keyId) ?? 0, r.startedAt));
-      }
-    }
-    const writes: Prisma.PrismaPromise<unknown>[] = [];
-    // One INSERT … SELECT FROM unnest(column arrays) per table: the parameters are one array
-    // per column whatever the batch size. Measured on the embedded database: ~0.04 ms of
-    // CPU per row, against ~0.4–0.6 ms per row through createMany.
-    if (records.length) writes.push(insertRequestLogs(db, records));
-    if (events.length) writes.push(insertEvents(db, events));
-    // Rows go in key order: two instances flushing at once then lock them in the same
-    // order and cannot deadlock each other.
-    if (days.size) {
-      const rows = [...days.values()].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : a.day < b.day ? -1 : 1)).map(
-        (t) => Prisma.sql`(${t.keyId}, ${t.day}::date, ${t.requests}::int, ${t.promptTokens}::bigint, ${t.completionTokens}::bigint)`,
-      );
-      writes.push(db.$executeRaw`
-        INSERT INTO key_daily_usage (key_id, day, requests, prompt_tokens, completion_tokens)
-        VALUES ${Prisma.join(rows)}
-        ON CONFLICT (key_id, day) DO UPDATE SET
-          requests = key_daily_usage.requests + EXCLUDED.requests,
-          prompt_tokens = key_daily_usage.prompt_tokens + EXCLUDED.prompt_tokens,
-          completion_tokens = key_daily_usage.completion_tokens + EXCLUDED.completion_tokens`);
-    }
-    if (lastUsed.size) {
-      const rows = [...lastUsed].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, at]) => Prisma.sql`(${id}, ${new Date(at).toISOString()}::timestamptz)`);
-      // last_used_at is outside the api_keys trigger's column list: this does not make
-      // every instance evict the key.
-      writes.push(db.$executeRaw`
-        UPDATE api_keys AS k SET last_used_at = v.at
-        FROM (VALUES ${Prisma.join(rows)}) AS v(id, at)
-        WHERE k.id = v.id AND (k.last_used_at IS NULL OR k.last_used_at < v.at)`);
-    }
-    await db.$transaction(writes);
+  private journalFullSince = 0;
+
+  private noteJournalFull(): void {
+    const now = Date.now();
+    if (now - this.journalFullSince < 60_000) return;
+    this.journalFullSince = now;
+    this.log(
+      `[usage] the request journal is full (JOURNAL_MAX_BYTES=${getEnv().JOURNAL_MAX_BYTES}) while the database is unreachable: ` +
+        `new records are kept in memory only while there is room, then dropped`,
+    );
   }
 
-  private dropOldest(): void {
-    const excess = this.records.length - MAX_BUFFERED;
-    const dropped = this.records.splice(0, excess);
-    for (const r of dropped) {
-      if (!r.keyId || !r.countedDay) continue;
-      const id = dayId(r.keyId, r.countedDay);
-      const left = (this.unflushed.get(id) ?? 1) - 1;
-      if (left > 0) this.unflushed.set(id, left);
-      else this.unflushed.delete(id);
+  private noteLost(entry: Entry): void {
+    this.lost++;
+    if (this.lost === 1 || this.lost % 10_000 === 0) {
+      this.log(`[usage] not recorded: ${this.lost} request record(s) and event(s) so far (${entry.r ? `request ${entry.r.requestId}` : "event"}); the journal and the queue are full`);
     }
-    this.dropped += excess;
-    if (this.dropped === excess || this.dropped % 10_000 < excess) {
-      this.log(`[usage] buffer full while the database is unreachable: dropped ${this.dropped} oldest request record(s) so far`);
-    }
+  }
+}
+
+function journaled(event: EventInput): JournaledEvent {
+  const { createdAt, ...rest } = event;
+  return { ...rest, uid: randomUUID(), at: createdAt ? createdAt.getTime() : Date.now() };
+}
+
+function parseEntry(line: string, report?: (line: string) => void): Entry | null {
+  try {
+    return JSON.parse(line) as Entry;
+  } catch {
+    report?.(`[usage] skipped an unreadable journal entry (${line.length} bytes)`);
+    return null;
   }
 }
 
@@ -254,37 +327,19 @@ function dayId(keyId: string, day: string): string {
   return `${keyId}\n${day}`;
 }
 
-function insertRequestLogs(db: Db, records: RequestRecord[]): Prisma.PrismaPromise<number> {
-  const col = <T>(pick: (r: RequestRecord) => T) => records.map(pick);
-  return db.$executeRaw`
-    INSERT INTO request_logs (created_at, request_id, key_id, method, path, model, provider, status, error_code, error_message,
-                              latency_ms, ttfb_ms, prompt_tokens, completion_tokens, cached_tokens, client_ip, stream)
-    SELECT * FROM unnest(
-      ${col((r) => new Date(r.startedAt).toISOString())}::timestamptz[], ${col((r) => r.requestId)}::text[], ${col((r) => r.keyId)}::text[],
-      ${col((r) => r.method)}::text[], ${col((r) => r.path)}::text[], ${col((r) => r.model)}::text[], ${col((r) => r.provider)}::text[],
-      ${col((r) => r.status)}::int[], ${col((r) => r.errorCode)}::text[], ${col((r) => r.errorMessage)}::text[],
-      ${col((r) => r.latencyMs)}::int[], ${col((r) => r.ttfbMs)}::int[], ${col((r) => r.promptTokens)}::int[],
-      ${col((r) => r.completionTokens)}::int[], ${col((r) => r.cachedTokens)}::int[], ${col((r) => r.clientIp)}::text[], ${col((r) => r.stream)}::bool[])`;
-}
-
-function insertEvents(db: Db, events: EventInput[]): Prisma.PrismaPromise<number> {
-  const rows = events.map(toEventRow);
-  const col = <T>(pick: (e: (typeof rows)[number]) => T) => rows.map(pick);
-  return db.$executeRaw`
-    INSERT INTO events (created_at, category, level, type, message, key_id, client_ip, request_id, details)
-    SELECT * FROM unnest(
-      ${col((e) => new Date(e.createdAt ?? Date.now()).toISOString())}::timestamptz[], ${col((e) => e.category)}::"EventCategory"[],
-      ${col((e) => e.level)}::"EventLevel"[], ${col((e) => e.type)}::text[], ${col((e) => e.message)}::text[], ${col((e) => e.keyId ?? null)}::text[],
-      ${col((e) => e.clientIp ?? null)}::text[], ${col((e) => e.requestId ?? null)}::text[],
-      ${col((e) => (e.details === undefined || e.details === null ? null : JSON.stringify(e.details)))}::jsonb[])`;
-}
-
 const g = globalThis as unknown as { __akmUsageRecorder?: UsageRecorder };
 
-/** The process's recorder; its shutdown hook flushes after in-flight responses finished. */
+/** The process's recorder, journaling under DATA_DIR; its shutdown hook flushes after in-flight responses finished. */
 export function getUsageRecorder(): UsageRecorder {
   if (!g.__akmUsageRecorder) {
-    const recorder = new UsageRecorder();
+    const env = getEnv();
+    const journal = Journal.open({
+      dir: join(env.dataDir, "journal"),
+      maxBytes: env.JOURNAL_MAX_BYTES,
+      fsyncMs: env.JOURNAL_FSYNC_MS,
+      log: (line) => log.warn(line),
+    });
+    const recorder = new UsageRecorder({ journal });
     g.__akmUsageRecorder = recorder;
     onShutdown("usage", async () => {
       await recorder.close();

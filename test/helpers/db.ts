@@ -50,9 +50,11 @@ export async function openTestDb(): Promise<TestDb> {
 /** Registers beforeAll/afterAll hooks and returns a handle filled in before the first test. */
 export function useTestDb(): TestDb {
   const handle = {} as TestDb;
+  // The first suite after a change of migrations builds the template (a new embedded
+  // database, migrated): seconds, more on a loaded machine.
   beforeAll(async () => {
     Object.assign(handle, await openTestDb());
-  });
+  }, 120_000);
   afterAll(async () => {
     await handle.close?.();
   });

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { applyMigrations } from "@/lib/db/migrate";
 import { freePort, waitFor } from "./ports";
 
 function binDir(): string {
@@ -28,6 +29,12 @@ export interface PostgresServer {
   port: number;
   /** Creates another empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Applies the project's migrations to `url` (default: this server's database). */
+  migrate(url?: string): Promise<void>;
+  /** Stops the server (fast shutdown: connections are cut), keeping its data. */
+  pause(): Promise<void>;
+  /** Starts it again on the same data and port. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,18 +48,6 @@ export async function startPostgres(): Promise<PostgresServer> {
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
 
   const port = await freePort();
-  const [postgres, args] = command(join(bin, "postgres"), [
-    "-D", data, "-p", String(port), "-k", dir,
-    "-c", "listen_addresses=127.0.0.1",
-    // Durability is not under test here; speed is welcome.
-    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-    "-c", "max_connections=300",
-  ]);
-  const child: ChildProcess = spawn(postgres, args, { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-
   const adminUrl = `postgresql://akm@127.0.0.1:${port}/postgres`;
   const query = async (sql: string) => {
     const client = new pg.Client({ connectionString: adminUrl });
@@ -63,15 +58,42 @@ export async function startPostgres(): Promise<PostgresServer> {
       await client.end();
     }
   };
-  try {
-    await waitFor("PostgreSQL to accept connections", async () => {
-      if (child.exitCode !== null) throw Object.assign(new Error(`postgres exited: ${stderr}`), { fatal: true });
-      await query("SELECT 1");
-    });
-  } catch (error) {
-    child.kill("SIGKILL");
-    throw error;
-  }
+
+  let child: ChildProcess;
+  let exited: Promise<void>;
+  const launch = async () => {
+    const [postgres, args] = command(join(bin, "postgres"), [
+      "-D", data, "-p", String(port), "-k", dir,
+      "-c", "listen_addresses=127.0.0.1",
+      // Durability is not under test here; speed is welcome.
+      "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+      "-c", "max_connections=300",
+    ]);
+    const started: ChildProcess = spawn(postgres, args, { stdio: ["ignore", "ignore", "pipe"] });
+    child = started;
+    let stderr = "";
+    started.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+    exited = new Promise<void>((resolve) => started.once("exit", () => resolve()));
+    try {
+      await waitFor("PostgreSQL to accept connections", async () => {
+        if (started.exitCode !== null) throw Object.assign(new Error(`postgres exited: ${stderr}`), { fatal: true });
+        await query("SELECT 1");
+      });
+    } catch (error) {
+      started.kill("SIGKILL");
+      throw error;
+    }
+  };
+  const halt = async () => {
+    if (child.exitCode === null) {
+      // Signal the postmaster itself: runuser does not pass signals on. SIGINT = fast shutdown.
+      const pid = Number.parseInt(readFileSync(join(data, "postmaster.pid"), "utf8"), 10);
+      process.kill(pid, "SIGINT");
+      await exited;
+    }
+  };
+  await launch();
+
   const createDatabase = async (name: string) => {
     await query(`CREATE DATABASE "${name}"`);
     return `postgresql://akm@127.0.0.1:${port}/${name}`;
@@ -81,13 +103,19 @@ export async function startPostgres(): Promise<PostgresServer> {
     url,
     port,
     createDatabase,
-    stop: async () => {
-      if (child.exitCode === null) {
-        // Signal the postmaster itself: runuser does not pass signals on. SIGINT = fast shutdown.
-        const pid = Number.parseInt(readFileSync(join(data, "postmaster.pid"), "utf8"), 10);
-        process.kill(pid, "SIGINT");
-        await exited;
+    migrate: async (target = url) => {
+      const client = new pg.Client({ connectionString: target });
+      await client.connect();
+      try {
+        await applyMigrations({ exec: (sql) => client.query(sql), query: async (sql, params) => ({ rows: (await client.query(sql, params)).rows }) });
+      } finally {
+        await client.end();
       }
+    },
+    pause: halt,
+    resume: launch,
+    stop: async () => {
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,7 +3,6 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
-import { applyMigrations } from "@/lib/db/migrate";
 import { childEnv } from "@/test/helpers/child-env";
 import { startPostgres, type PostgresServer } from "@/test/helpers/postgres";
 
@@ -29,8 +28,8 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 
 describe("scripts/backup.sh", () => {
   it("dumps with pg_dump, keeps the newest files, and the dump restores into an empty database", async () => {
+    await server.migrate();
     await withClient(server.url, async (c) => {
-      await applyMigrations({ exec: (sql) => c.query(sql), query: async (sql, params) => ({ rows: (await c.query(sql, params)).rows }) });
       await c.query(
         `INSERT INTO api_keys (id, name, prefix, hash, expires_at, daily_limit, rate_limit) VALUES ('k1', 'backed-up', 'sk-akm_abcdef', 'h1', now() + interval '1 day', 10, 5)`,
       );

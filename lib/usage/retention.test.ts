@@ -1,0 +1,6 @@
+import { useTestDb } from "@/test/helpers/db";
+import { describeRetention } from "@/test/usage/retention.shared";
+
+const db = useTestDb();
+
+describeRetention(() => db.prisma);
