@@ -10,8 +10,9 @@
 // an error reported by the provider) ends the stream with one OpenAI-shaped error event
 // and a clean end of the response. The provider key is cut out of every error the
 // provider reports (some upstreams echo request data) before it is sent or recorded: a
-// pass-through error event is rewritten only when it quotes the key. `onEnd` runs exactly once, however the stream ends:
-// completed, failed, or cancelled because the client went away (which aborts upstream).
+// pass-through error event is rewritten only when it quotes the key. `onEnd` runs exactly
+// once, however the stream ends: completed, failed, or cancelled because the client went
+// away (which aborts upstream).
 import type { Readable } from "node:stream";
 import { SseParser, parseSse, sseData } from "@/lib/providers/sse";
 import { toUsage } from "@/lib/providers/openai/usage";
