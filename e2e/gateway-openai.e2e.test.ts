@@ -4,6 +4,7 @@ import OpenAI, {
   APIError,
   AuthenticationError,
   BadRequestError,
+  InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -13,7 +14,7 @@ import { getDb } from "@/lib/db/client";
 import { setKeyEnabled } from "@/lib/keys/service";
 import { freePort, waitFor } from "@/test/helpers/ports";
 import type { AppServer } from "@/test/helpers/app-server";
-import { requestLog, startGatewayHarness, type GatewayHarness } from "./gateway-harness";
+import { flushedLog, requestLog, startGatewayHarness, type GatewayHarness } from "./gateway-harness";
 
 let h: GatewayHarness;
 let server: AppServer;
@@ -178,6 +179,61 @@ describe("the openai client against the gateway", () => {
     const timeout = await raised(client.chat.completions.create({ model: "gpt-4o:hang", messages }));
     expect(timeout.status).toBe(504);
     expect(timeout.code).toBe("upstream_timeout");
+  });
+
+  it("raises 502 upstream_error for OpenAI's own failures and 503 upstream_overloaded with its Retry-After, JSON and stream, never a 500", async () => {
+    const { secret } = await h.createKey({ name: "upstream-5xx", rateLimit: 100 });
+    const client = h.client(server, secret);
+    const cases = [
+      { upstream: 500, status: 502, code: "upstream_error", message: "The server had an error while processing your request. Sorry about that!", retryAfter: null },
+      { upstream: 502, status: 502, code: "upstream_error", message: "Bad gateway.", retryAfter: null },
+      { upstream: 503, status: 503, code: "upstream_overloaded", message: "The engine is currently overloaded, please try again later.", retryAfter: "9" },
+      { upstream: 503, status: 503, code: "upstream_overloaded", message: "The engine is currently overloaded, please try again later.", retryAfter: null },
+    ];
+    for (const stream of [false, true]) {
+      for (const c of cases) {
+        // The fake quotes the key the gateway sent it, as an upstream echoing request data would.
+        const model = `gpt-4o:status=${c.upstream}:echo-key${c.retryAfter ? `:retry-after=${c.retryAfter}` : ""}`;
+        const error = await raised(client.chat.completions.create({ model, messages, stream }));
+        expect(error).toBeInstanceOf(InternalServerError);
+        expect({ upstream: c.upstream, stream, status: error.status, retryAfter: error.headers?.get("retry-after") ?? null, error: error.error }).toEqual({
+          upstream: c.upstream,
+          stream,
+          status: c.status,
+          retryAfter: c.retryAfter,
+          error: { message: `${c.message} (request key: [redacted])`, type: "upstream_error", param: null, code: c.code },
+        });
+        expect(JSON.stringify(error.error)).not.toContain(h.fake.apiKey);
+        expect(await flushedLog(error.requestID!)).toMatchObject({ status: c.status, stream, provider: "openai", errorCode: c.code });
+      }
+    }
+  });
+
+  it("passes OpenAI's mid-stream error event on without the provider key it quotes, and records it without", async () => {
+    const { secret } = await h.createKey({ name: "echo-stream" });
+    const { data: stream, response } = await h.client(server, secret).chat.completions.create({ model: "gpt-4o-mini:error-event:echo-key", messages, stream: true }).withResponse();
+    const error = await (async () => {
+      try {
+        for await (const chunk of stream) void chunk;
+      } catch (e) {
+        return e as APIError;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(APIError);
+    expect(error!.error).toEqual({
+      message: "The server had an error while processing your request. Sorry about that! (request key: [redacted])",
+      type: "server_error",
+      param: "[redacted]",
+      code: "[redacted]",
+    });
+    const log = await flushedLog(response.headers.get("x-request-id")!);
+    expect(log).toMatchObject({ status: 200, stream: true, errorCode: "[redacted]", errorMessage: expect.stringContaining("(request key: [redacted])") });
+    const events = await waitFor("the stream failure event", async () => {
+      const found = await getDb().event.findMany({ where: { requestId: log!.requestId }, select: { message: true, details: true } });
+      return found.length ? found : Promise.reject(new Error("not yet"));
+    });
+    expect(JSON.stringify(events)).not.toContain(h.fake.apiKey);
   });
 
   it("ends a stream whose upstream fails mid-way with an error the client raises", async () => {

@@ -231,7 +231,7 @@ describe("Anthropic through the gateway", () => {
     expect(anthropic.received.length).toBe(before);
   });
 
-  it("raises RateLimitError with Anthropic's Retry-After, and 503 for overload", async () => {
+  it("raises RateLimitError with Anthropic's Retry-After, and 503 upstream_overloaded for overload", async () => {
     const { client } = await clientFor("upstream-limits");
     anthropic.enqueue({ error: "rate_limit" }, { error: "rate_limit" }, { error: "overloaded" });
     // Before a stream starts, an upstream error is an HTTP error like any other.
@@ -246,9 +246,40 @@ describe("Anthropic through the gateway", () => {
     const overloaded = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi") }));
     expect(overloaded).toBeInstanceOf(InternalServerError);
     expect(overloaded.status).toBe(503);
-    expect(overloaded.code).toBe("overloaded_error");
+    expect(overloaded.code).toBe("upstream_overloaded");
     const log = await flushedLog(overloaded.requestID!);
-    expect(log).toMatchObject({ status: 503, provider: "anthropic", errorCode: "overloaded_error" });
+    expect(log).toMatchObject({ status: 503, provider: "anthropic", errorCode: "upstream_overloaded" });
+  });
+
+  it("raises 502 upstream_error for Anthropic's own failures and 503 upstream_overloaded for 503 and 529, JSON and stream, with Anthropic's message and Retry-After, never a 500", async () => {
+    const { client } = await clientFor("upstream-5xx");
+    // Anthropic's error body; the message quotes the key, as an upstream echoing request data would.
+    const quoting = (message: string) => `${message} (x-api-key: ${anthropic.apiKey})`;
+    const cases = [
+      { error: { status: 500, type: "api_error", message: quoting("Internal server error") }, status: 502, code: "upstream_error", retryAfter: undefined },
+      { error: { status: 502, type: "api_error", message: quoting("Bad gateway") }, status: 502, code: "upstream_error", retryAfter: undefined },
+      { error: { status: 504, type: "timeout_error", message: quoting("Request timed out") }, status: 502, code: "upstream_error", retryAfter: undefined },
+      { error: { status: 503, type: "api_error", message: quoting("Service unavailable") }, status: 503, code: "upstream_overloaded", retryAfter: "20" },
+      { error: { status: 529, type: "overloaded_error", message: quoting("Overloaded") }, status: 503, code: "upstream_overloaded", retryAfter: "15" },
+      { error: { status: 529, type: "overloaded_error", message: quoting("Overloaded") }, status: 503, code: "upstream_overloaded", retryAfter: undefined },
+    ];
+    for (const stream of [false, true]) {
+      for (const c of cases) {
+        anthropic.enqueue({ error: c.error, retryAfter: c.retryAfter });
+        const error = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi"), stream }));
+        expect(error).toBeInstanceOf(InternalServerError);
+        const message = `Anthropic: ${c.error.message.replace(anthropic.apiKey, "[redacted]")}`;
+        expect({ upstream: c.error.status, stream, status: error.status, retryAfter: error.headers?.get("retry-after") ?? undefined, error: error.error }).toEqual({
+          upstream: c.error.status,
+          stream,
+          status: c.status,
+          retryAfter: c.retryAfter,
+          error: { message, type: "upstream_error", param: null, code: c.code },
+        });
+        expect(JSON.stringify(error.error)).not.toContain(anthropic.apiKey);
+        expect(await flushedLog(error.requestID!)).toMatchObject({ status: c.status, stream, provider: "anthropic", errorCode: c.code, errorMessage: message });
+      }
+    }
   });
 
   it("raises BadRequestError for what Anthropic refuses and for what the gateway cannot convert, sending nothing then", async () => {
@@ -273,7 +304,7 @@ describe("Anthropic through the gateway", () => {
     const { client } = await clientFor("midstream");
     anthropic.enqueue({ streamError: { afterEvents: 4, kind: "overloaded" } }, { cutAfterEvents: 4 });
     for (const expected of [
-      { message: "Anthropic: Overloaded", code: "overloaded_error" },
+      { message: "Anthropic: Overloaded", code: "upstream_overloaded" },
       { message: "The Anthropic stream ended before the message was complete.", code: "upstream_stream_incomplete" },
     ]) {
       const { data: stream, response } = await client.chat.completions.create({ model: MODEL, messages: ask("one two three"), stream: true }).withResponse();
@@ -294,7 +325,7 @@ describe("Anthropic through the gateway", () => {
     }
     await waitFor("the stream failures as system events", async () => {
       const codes = (await getDb().event.findMany({ where: { type: "upstream_error" }, select: { details: true } })).map((e) => (e.details as { code?: string }).code);
-      expect(codes).toEqual(expect.arrayContaining(["overloaded_error", "upstream_stream_incomplete"]));
+      expect(codes).toEqual(expect.arrayContaining(["upstream_overloaded", "upstream_stream_incomplete"]));
     });
   });
 });

@@ -221,7 +221,7 @@ describe("Gemini through the gateway", () => {
     ]);
   });
 
-  it("raises RateLimitError with a Retry-After taken from Gemini's RetryInfo, and 503 for overload", async () => {
+  it("raises RateLimitError with a Retry-After taken from Gemini's RetryInfo, and 503 upstream_overloaded for overload", async () => {
     const { client } = await clientFor("upstream-limits");
     gemini.enqueue({ error: "resource_exhausted" }, { error: "resource_exhausted" }, { error: "unavailable" });
     // Before a stream starts, an upstream error is an HTTP error like any other.
@@ -236,8 +236,41 @@ describe("Gemini through the gateway", () => {
     const overloaded = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi") }));
     expect(overloaded).toBeInstanceOf(InternalServerError);
     expect(overloaded.status).toBe(503);
-    expect(overloaded.code).toBe("UNAVAILABLE");
-    expect(await flushedLog(overloaded.requestID!)).toMatchObject({ status: 503, provider: "gemini", errorCode: "UNAVAILABLE" });
+    expect(overloaded.code).toBe("upstream_overloaded");
+    expect(await flushedLog(overloaded.requestID!)).toMatchObject({ status: 503, provider: "gemini", errorCode: "upstream_overloaded" });
+  });
+
+  it("raises 502 upstream_error for Google's own failures and 503 upstream_overloaded for 503, JSON and stream, with Google's message and Retry-After, never a 500", async () => {
+    const { client } = await clientFor("upstream-5xx");
+    // google.rpc.Status bodies; the message quotes the key, as an upstream echoing request data would.
+    const quoting = (message: string) => `${message} (x-goog-api-key: ${gemini.apiKey})`;
+    const retryInfo = [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "42s" }];
+    const cases = [
+      { error: { code: 500, status: "INTERNAL", message: quoting("An internal error has occurred.") }, status: 502, code: "upstream_error", retryAfter: undefined, expected: undefined },
+      { error: { code: 502, status: "UNKNOWN", message: quoting("Bad Gateway") }, status: 502, code: "upstream_error", retryAfter: undefined, expected: undefined },
+      { error: { code: 504, status: "DEADLINE_EXCEEDED", message: quoting("Deadline expired before operation could complete.") }, status: 502, code: "upstream_error", retryAfter: undefined, expected: undefined },
+      { error: { code: 503, status: "UNAVAILABLE", message: quoting("The model is overloaded. Please try again later.") }, status: 503, code: "upstream_overloaded", retryAfter: "8", expected: "8" },
+      // Gemini names the delay in its body, not in a header: it still reaches the client as Retry-After.
+      { error: { code: 503, status: "UNAVAILABLE", message: quoting("The model is overloaded. Please try again later."), details: retryInfo }, status: 503, code: "upstream_overloaded", retryAfter: undefined, expected: "42" },
+      { error: { code: 503, status: "UNAVAILABLE", message: quoting("The model is overloaded. Please try again later.") }, status: 503, code: "upstream_overloaded", retryAfter: undefined, expected: undefined },
+    ];
+    for (const stream of [false, true]) {
+      for (const c of cases) {
+        gemini.enqueue({ error: c.error, retryAfter: c.retryAfter });
+        const error = await raised(client.chat.completions.create({ model: MODEL, messages: ask("hi"), stream }));
+        expect(error).toBeInstanceOf(InternalServerError);
+        const message = `Gemini: ${c.error.message.replace(gemini.apiKey, "[redacted]")}`;
+        expect({ upstream: c.error.code, stream, status: error.status, retryAfter: error.headers?.get("retry-after") ?? undefined, error: error.error }).toEqual({
+          upstream: c.error.code,
+          stream,
+          status: c.status,
+          retryAfter: c.expected,
+          error: { message, type: "upstream_error", param: null, code: c.code },
+        });
+        expect(JSON.stringify(error.error)).not.toContain(gemini.apiKey);
+        expect(await flushedLog(error.requestID!)).toMatchObject({ status: c.status, stream, provider: "gemini", errorCode: c.code, errorMessage: message });
+      }
+    }
   });
 
   it("raises BadRequestError for what Gemini refuses and for what the gateway cannot convert, sending nothing then", async () => {
@@ -262,7 +295,7 @@ describe("Gemini through the gateway", () => {
     const { client } = await clientFor("midstream");
     gemini.enqueue({ streamError: { afterEvents: 1, kind: "internal" } }, { cutAfterEvents: 1 });
     for (const expected of [
-      { message: expect.stringMatching(/^Gemini: An internal error has occurred/), code: "INTERNAL" },
+      { message: expect.stringMatching(/^Gemini: An internal error has occurred/), code: "upstream_error" },
       { message: "The Gemini stream ended before the answer was complete.", code: "upstream_stream_incomplete" },
     ]) {
       const { data: stream, response } = await client.chat.completions.create({ model: MODEL, messages: ask("one two three four five"), stream: true }).withResponse();

@@ -106,7 +106,7 @@ describe("the gateway's records in the console", () => {
       json: [200],
       stream: [200],
       "stream broke": [200],
-      "provider 500": [500],
+      "provider 500": [502],
       "provider 429": [429],
       "unknown model": [404],
       "rate limited": [200, 429],
@@ -122,7 +122,7 @@ describe("the gateway's records in the console", () => {
   it("count refusals, the gateway's rate limit, errors and successes as the gateway meant them", async () => {
     const o = await getUsageOverview(range());
     // Refused: the quota, the IP, the model, the disabled and the unknown key. Rate-limited:
-    // the gateway's own 429 only. Errors: the broken stream, the provider's 500 and 429,
+    // the gateway's own 429 only. Errors: the broken stream, the provider's 500 (our 502) and 429,
     // the unknown model and the unconfigured provider.
     expect(o).toMatchObject({ requests: 15, success: 4, refused: 5, rateLimited: 1, errors: 5 });
     expect(o.statuses.map((s) => `${s.status}:${s.statusClass}:${s.requests}`)).toEqual([
@@ -133,7 +133,7 @@ describe("the gateway's records in the console", () => {
       "404:client_error:1",
       "429:rate_limited:1",
       "429:server_error:1",
-      "500:server_error:1",
+      "502:server_error:1",
       "503:server_error:1",
     ]);
     expect(o.promptTokens).toBeGreaterThan(0);

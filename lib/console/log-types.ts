@@ -24,7 +24,7 @@ export const SECURITY_TYPES = {
 
 /** System events, each with the request_logs codes of the failed requests behind them. */
 export const SYSTEM_TYPES = {
-  upstream_error: ["upstream_unreachable", "upstream_bad_response", "upstream_stream_error", "upstream_timeout"],
+  upstream_error: ["upstream_unreachable", "upstream_bad_response", "upstream_stream_error", "upstream_timeout", "upstream_error", "upstream_overloaded"],
   provider_not_configured: ["provider_not_configured"],
   limits_unavailable: ["limits_unavailable"],
   internal_error: ["internal_error"],

@@ -155,6 +155,50 @@ describe("POST /v1/chat/completions", () => {
     expect(failures.length).toBe(3);
   });
 
+  it("never passes on or records the provider key an upstream echoes in a mid-stream error event", async () => {
+    const { secret } = await newKey({ name: "echo-stream" });
+    const response = await chat(post(secret, hello("gpt-4o-mini:error-event:echo-key", { stream: true })));
+    const text = await response.text();
+    expect(text).not.toContain(fake.apiKey);
+    // The event itself still reaches the client, with everything but the key.
+    expect(JSON.parse(parseSse(text).at(-1)!.data)).toEqual({
+      error: { message: "The server had an error while processing your request. Sorry about that! (request key: [redacted])", type: "server_error", param: "[redacted]", code: "[redacted]" },
+    });
+    const log = await logFor(response);
+    expect(log).toMatchObject({ status: 200, errorMessage: expect.stringContaining("(request key: [redacted])") });
+    const stored = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+    expect(stored(log)).not.toContain(fake.apiKey);
+    const events = await db.prisma.event.findMany({ where: { requestId: log.requestId } });
+    expect(events).toHaveLength(1);
+    expect(stored(events)).not.toContain(fake.apiKey);
+  });
+
+  it("answers OpenAI's own failures as 502 upstream_error and its 503 as 503 upstream_overloaded, JSON and stream, never as a 500", async () => {
+    const { secret } = await newKey({ name: "upstream-5xx", rateLimit: 100 });
+    const cases = [
+      { upstream: 500, status: 502, code: "upstream_error", message: "The server had an error while processing your request. Sorry about that!", retryAfter: null },
+      { upstream: 502, status: 502, code: "upstream_error", message: "Bad gateway.", retryAfter: null },
+      { upstream: 503, status: 503, code: "upstream_overloaded", message: "The engine is currently overloaded, please try again later.", retryAfter: "30" },
+      { upstream: 503, status: 503, code: "upstream_overloaded", message: "The engine is currently overloaded, please try again later.", retryAfter: null },
+      { upstream: 504, status: 502, code: "upstream_error", message: "Gateway timeout.", retryAfter: null },
+    ];
+    for (const stream of [false, true]) {
+      for (const c of cases) {
+        // The fake quotes the key it was sent, as an upstream echoing request data would.
+        const model = `gpt-4o-mini:status=${c.upstream}:echo-key${c.retryAfter ? `:retry-after=${c.retryAfter}` : ""}`;
+        const response = await chat(post(secret, hello(model, { stream })));
+        const text = await response.text();
+        expect([c.upstream, stream, response.status, response.headers.get("retry-after")]).toEqual([c.upstream, stream, c.status, c.retryAfter]);
+        expect(text).not.toContain(fake.apiKey);
+        expect(JSON.parse(text)).toEqual({ error: { message: `${c.message} (request key: [redacted])`, type: "upstream_error", param: null, code: c.code } });
+        const log = await logFor(response);
+        expect(log).toMatchObject({ status: c.status, stream, errorCode: c.code, errorMessage: `${c.message} (request key: [redacted])` });
+        const event = await db.prisma.event.findFirstOrThrow({ where: { requestId: log.requestId } });
+        expect(event).toMatchObject({ category: "system", type: "upstream_error", details: { code: c.code, status: c.status, upstreamStatus: c.upstream } });
+      }
+    }
+  });
+
   it("maps upstream failures before the response: 502 unreachable or reset, 504 timed out; 4xx passed through", async () => {
     const { secret } = await newKey({ name: "upstream", rateLimit: 100 });
     const reset = await chat(post(secret, hello("gpt-4o-mini:reset")));

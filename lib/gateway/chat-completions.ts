@@ -59,6 +59,7 @@ export async function handleChatCompletions(request: Request, ctx: GatewayContex
     body: upstream.body,
     converter: adapter.createStreamConverter(adapterCtx, clientWantsUsage),
     dropUsageChunk: !clientWantsUsage,
+    providerKey: route.apiKey,
     describeFailure: (error) => describeError(upstreamFailure(error, signal, adapter.id), ctx.requestId),
     abortUpstream: () => upstream.body.destroy(),
     onFirstChunk: () => (ctx.record.ttfbMs = Math.round(ctx.elapsed())),

@@ -1,4 +1,4 @@
-import { MappedErrorException, openAIError } from "@/lib/providers/types";
+import { MappedErrorException, openAIError, UPSTREAM_FAILURES } from "@/lib/providers/types";
 import { LimitsUnavailableError } from "@/lib/ratelimit/types";
 import { describeError, errorResponse, GatewayError, UpstreamErrorResponse } from "./errors";
 import { bearerToken } from "./with-gateway-key";
@@ -18,6 +18,8 @@ describe("gateway error mapping", () => {
     ["model_not_found", 404, "invalid_request_error", null],
     ["upstream_unreachable", 502, "upstream_error", null],
     ["upstream_timeout", 504, "upstream_error", null],
+    ["upstream_error", 502, "upstream_error", null],
+    ["upstream_overloaded", 503, "upstream_error", null],
   ] as const)("%s → %i %s", async (code, status, type, security) => {
     const outcome = describeError(new GatewayError(code, "message", { param: "model" }), "req-1");
     expect(outcome).toMatchObject({ status, code, security });
@@ -30,6 +32,23 @@ describe("gateway error mapping", () => {
     const outcome = describeError(new UpstreamErrorResponse(openAIError(429, "slow down", "requests", "rate_limit_exceeded"), { "retry-after": "7" }), "r");
     expect(outcome).toMatchObject({ status: 429, code: "rate_limit_exceeded", headers: { "retry-after": "7" }, security: null });
     expect(describeError(new MappedErrorException(openAIError(400, "bad", "invalid_request_error")), "r").code).toBe("upstream_400");
+  });
+
+  it("answers a provider's own failure as the adapters map it, which is what the table says, recorded as an upstream_error event", () => {
+    for (const failure of Object.values(UPSTREAM_FAILURES)) {
+      const own = describeError(new GatewayError(failure.code, "m"), "r");
+      expect(own).toMatchObject({ status: failure.status, body: { error: { type: failure.type, code: failure.code } }, system: "upstream_error" });
+      const mapped = new UpstreamErrorResponse(openAIError(failure.status, "Anthropic: Overloaded", failure.type, failure.code), { "retry-after": "3" }, 529);
+      expect(describeError(mapped, "r")).toEqual({
+        status: own.status,
+        body: { error: { message: "Anthropic: Overloaded", type: own.body.error.type, param: null, code: failure.code } },
+        headers: { "retry-after": "3" },
+        code: failure.code,
+        security: null,
+        system: own.system,
+        details: { status: own.status, upstreamStatus: 529 },
+      });
+    }
   });
 
   it("turns unknown errors into a 500 that names the request id and nothing else", async () => {

@@ -1,7 +1,9 @@
 // The one place /v1 errors become responses. Everything the gateway refuses or fails at
 // is a GatewayError with a code from the closed table below (status, OpenAI error type,
 // and the event it is recorded as); provider errors arrive as MappedErrorException from
-// the adapters; anything else is our own bug: a logged 500 that says only the request id.
+// the adapters (a provider's own failure as upstream_error or upstream_overloaded, codes of
+// the table below); anything else is our own bug: a logged 500 that says only the request
+// id. A provider's failure is never our 500.
 import { randomUUID } from "node:crypto";
 import { MappedErrorException, type OpenAIErrorBody } from "@/lib/providers/types";
 import { LimitsUnavailableError } from "@/lib/ratelimit/types";
@@ -39,6 +41,11 @@ const GATEWAY_ERRORS = {
   upstream_bad_response: { status: 502, type: "upstream_error", system: "upstream_error" },
   upstream_stream_error: { status: 502, type: "upstream_error", system: "upstream_error" },
   upstream_timeout: { status: 504, type: "upstream_error", system: "upstream_error" },
+  // The provider answered 5xx itself, or reported the same in a stream (the adapters map
+  // it with UPSTREAM_FAILURES, which errors.test.ts holds to these rows).
+  upstream_error: { status: 502, type: "upstream_error", system: "upstream_error" },
+  // The provider answered 503 (Anthropic: 529 overloaded_error): busy, worth a retry later.
+  upstream_overloaded: { status: 503, type: "upstream_error", system: "upstream_error" },
   // Never sent (the client is gone); nginx's code, so request logs tell it apart.
   client_closed_request: { status: 499, type: "invalid_request_error" },
   internal_error: { status: 500, type: "server_error", system: "internal_error" },
@@ -66,6 +73,8 @@ export class UpstreamErrorResponse extends MappedErrorException {
   constructor(
     mapped: MappedErrorException["mapped"],
     readonly headers: Record<string, string> = {},
+    /** The status the provider answered (recorded in the event's details). */
+    readonly upstreamStatus?: number,
   ) {
     super(mapped);
   }
@@ -102,6 +111,7 @@ export function describeError(error: unknown, requestId: string): ErrorOutcome {
   if (error instanceof MappedErrorException) {
     const { status, body } = error.mapped;
     const headers = error instanceof UpstreamErrorResponse ? error.headers : {};
+    const upstreamStatus = error instanceof UpstreamErrorResponse ? error.upstreamStatus : undefined;
     return {
       status,
       body,
@@ -110,7 +120,7 @@ export function describeError(error: unknown, requestId: string): ErrorOutcome {
       code: body.error.code ?? `upstream_${status}`,
       security: null,
       system: status >= 500 ? "upstream_error" : null,
-      details: { status },
+      details: upstreamStatus === undefined ? { status } : { status, upstreamStatus },
     };
   }
   return {

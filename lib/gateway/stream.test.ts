@@ -3,6 +3,10 @@ import { parseSse } from "@/lib/providers/sse";
 import type { SseEvent, StreamConverter, Usage } from "@/lib/providers/types";
 import { describeError, GatewayError } from "./errors";
 import { relayStream, type StreamEnd } from "./stream";
+import { fakeOpenAIKey } from "@/test/helpers/fake-secrets";
+
+/** The key the gateway sent upstream. */
+const KEY = fakeOpenAIKey("relay0123456789abcdefghij");
 
 const chunk = (choices: unknown[], extra: object = {}) =>
   `data: ${JSON.stringify({ id: "chatcmpl-1", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices, usage: null, ...extra })}\n\n`;
@@ -35,6 +39,7 @@ async function relay(parts: Buffer[], options: { dropUsageChunk?: boolean; conve
     body,
     converter: options.converter ?? null,
     dropUsageChunk: options.dropUsageChunk ?? false,
+    providerKey: KEY,
     describeFailure: (error) => describeError(error instanceof GatewayError ? error : new GatewayError("upstream_unreachable", "The upstream provider (openai) dropped the connection (ECONNRESET)."), "req"),
     abortUpstream: () => aborted++,
     onEnd: (e) => (end = e),
@@ -66,7 +71,7 @@ describe("stream relay, OpenAI pass-through", () => {
 
   it("forwards each complete event before the upstream finishes", async () => {
     const body = new Readable({ read() {} });
-    const stream = relayStream({ body, converter: null, dropUsageChunk: false, describeFailure: (e) => describeError(e, "r"), abortUpstream: () => undefined, onEnd: () => undefined });
+    const stream = relayStream({ body, converter: null, dropUsageChunk: false, providerKey: KEY, describeFailure: (e) => describeError(e, "r"), abortUpstream: () => undefined, onEnd: () => undefined });
     const reader = stream.getReader();
     const [first, rest] = [CONTENT.slice(0, CONTENT.indexOf("\n\n") + 2), CONTENT.slice(CONTENT.indexOf("\n\n") + 2)];
     body.push(Buffer.from(first + rest.slice(0, 10)));
@@ -102,11 +107,35 @@ describe("stream relay, OpenAI pass-through", () => {
     expect(end).toMatchObject({ outcome: "failed", error: { code: "upstream_stream_error", message: "overloaded" } });
   });
 
+  it("cuts the provider key out of an error event that quotes it, wherever the upstream splits the stream, and records it cut", async () => {
+    const leaked = { error: { message: `Invalid request made with ${KEY}`, type: "server_error", param: KEY, code: `bad_${KEY}` } };
+    const error = `data: ${JSON.stringify(leaked)}\n\n`;
+    const redacted = `data: ${JSON.stringify({ error: { message: "Invalid request made with [redacted]", type: "server_error", param: "[redacted]", code: "bad_[redacted]" } })}\n\n`;
+    const length = Buffer.byteLength(CONTENT + error);
+    for (let cut = 1; cut < length; cut += 13) {
+      const { text, end } = await relay(splitAt(CONTENT + error, [cut, cut + 40]));
+      // Every other event goes out byte for byte.
+      expect(text).toBe(CONTENT + redacted);
+      expect(end).toMatchObject({ outcome: "failed", error: { code: "bad_[redacted]", message: "Invalid request made with [redacted]" } });
+    }
+  });
+
+  it("finds error events however the upstream spaces or escapes them", async () => {
+    // JSON lets a key be spelled with \u escapes; only parsing shows it.
+    const escaped = KEY.replace("sk", "\\u0073k");
+    const error = `data: { "error" : { "message": "key ${escaped} refused", "type": "server_error", "param": null, "code": null } }\n\n`;
+    const { text, end } = await relay([Buffer.from(CONTENT + error)]);
+    expect(text).not.toContain(KEY);
+    expect(text.slice(0, CONTENT.length)).toBe(CONTENT);
+    expect(JSON.parse(parseSse(text).at(-1)!.data)).toEqual({ error: { message: "key [redacted] refused", type: "server_error", param: null, code: null } });
+    expect(end?.error).toEqual({ code: "upstream_stream_error", message: "key [redacted] refused" });
+  });
+
   it("on cancel (the client went away) aborts upstream and ends once as client_closed", async () => {
     const body = new Readable({ read() {} });
     const ends: StreamEnd[] = [];
     let aborted = 0;
-    const stream = relayStream({ body, converter: null, dropUsageChunk: false, describeFailure: (e) => describeError(e, "r"), abortUpstream: () => aborted++, onEnd: (e) => ends.push(e) });
+    const stream = relayStream({ body, converter: null, dropUsageChunk: false, providerKey: KEY, describeFailure: (e) => describeError(e, "r"), abortUpstream: () => aborted++, onEnd: (e) => ends.push(e) });
     const reader = stream.getReader();
     body.push(Buffer.from(CONTENT.slice(0, CONTENT.indexOf("\n\n") + 2)));
     await reader.read();
@@ -155,6 +184,17 @@ describe("stream relay, converted", () => {
     expect(text).not.toContain("never");
     expect(end).toMatchObject({ outcome: "failed", error: { code: "x_failed" } });
     expect(aborted).toBe(1);
+  });
+
+  it("cuts the provider key out of a converted error before it is sent or recorded", async () => {
+    const leaking: StreamConverter = {
+      ...converter(),
+      error: () => ({ status: 502, body: { error: { message: `upstream said: bad key ${KEY}`, type: "upstream_error", param: KEY, code: "upstream_error" } } }),
+    };
+    const { text, end } = await relay([Buffer.from('data: {"t":"a"}\n\n')], { converter: leaking });
+    expect(text).not.toContain(KEY);
+    expect(JSON.parse(parseSse(text).at(-1)!.data)).toEqual({ error: { message: "upstream said: bad key [redacted]", type: "upstream_error", param: "[redacted]", code: "upstream_error" } });
+    expect(end?.error).toEqual({ code: "upstream_error", message: "upstream said: bad key [redacted]" });
   });
 
   it("ends with the error a converter finds at end() (a stream cut short), not with [DONE]", async () => {

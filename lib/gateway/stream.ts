@@ -8,11 +8,15 @@
 //    StreamConverter and OpenAI chunks are written, ending in `data: [DONE]`.
 // After the 200 has started, an upstream failure (reset, idle timeout, premature end,
 // an error reported by the provider) ends the stream with one OpenAI-shaped error event
-// and a clean end of the response. `onEnd` runs exactly once, however the stream ends:
-// completed, failed, or cancelled because the client went away (which aborts upstream).
+// and a clean end of the response. The provider key is cut out of every error the
+// provider reports (some upstreams echo request data) before it is sent or recorded: a
+// pass-through error event is rewritten only when it quotes the key. `onEnd` runs exactly
+// once, however the stream ends: completed, failed, or cancelled because the client went
+// away (which aborts upstream).
 import type { Readable } from "node:stream";
 import { SseParser, parseSse, sseData } from "@/lib/providers/sse";
 import { toUsage } from "@/lib/providers/openai/usage";
+import { isRecord, redactKeyDeep } from "@/lib/providers/provider-errors";
 import type { MappedError, SseEvent, StreamConverter, Usage } from "@/lib/providers/types";
 import { describeError, GatewayError, type ErrorOutcome } from "./errors";
 
@@ -32,6 +36,8 @@ export interface RelayOptions {
   converter: StreamConverter | null;
   /** Pass-through only: drop the usage-only chunk (the client did not ask for usage). */
   dropUsageChunk: boolean;
+  /** The key the gateway sent upstream: never passed on or recorded. */
+  providerKey: string;
   /** Maps a failure reading the upstream body (timeouts, resets). */
   describeFailure: (error: unknown) => ErrorOutcome;
   /** Stops the upstream request (the client went away, or the stream failed). */
@@ -65,7 +71,7 @@ function nextEvent(body: Readable): Promise<void> {
 
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   const { body } = options;
-  const step = options.converter ? convertedStep(options.converter) : passThroughStep(options.dropUsageChunk);
+  const step = options.converter ? convertedStep(options.converter, options.providerKey) : passThroughStep(options.dropUsageChunk, options.providerKey);
   let ended = false;
   let first = true;
   const end = (result: StreamEnd) => {
@@ -181,50 +187,65 @@ function frameAround(region: Buffer, at: number): [number, number] {
 // Only the frames that can matter are decoded and parsed — [DONE], a usage object, an
 // error — found by byte search; every other frame goes out without being looked at.
 // Once include_usage is on every chunk carries "usage":null, which is skipped as bytes.
-function passThroughStep(dropUsageChunk: boolean): Step {
+// An unescaped "error" can only be a key of the event's own object (inside a JSON string
+// its quotes are escaped), so the marker finds error events however they are spaced.
+function passThroughStep(dropUsageChunk: boolean, providerKey: string): Step {
   let held: Buffer | null = null;
   let usage: Usage | null = null;
   let model: string | null = null;
   let sawDone = false;
   let reported: { code: string; message: string } | null = null;
 
-  // Returns true for the usage-only chunk (empty choices) that is to be dropped.
-  const inspect = (event: SseEvent): boolean => {
+  // What becomes of a frame: kept as it is (null), dropped (the usage-only chunk the
+  // client did not ask for), or replaced (an error event that quoted the provider key).
+  const inspect = (event: SseEvent): null | { replace: string } => {
     const data = event.data;
     if (data === "[DONE]") {
       sawDone = true;
-      return false;
+      return null;
     }
-    if (data.startsWith('{"error"')) {
-      const parsed = safeParse(data) as { error?: { message?: unknown; code?: unknown } } | null;
-      if (parsed?.error) {
-        const code = typeof parsed.error.code === "string" ? parsed.error.code : "upstream_stream_error";
-        reported = { code, message: String(parsed.error.message ?? "upstream error") };
-      }
-      return false;
+    const parsed = safeParse(data);
+    if (!isRecord(parsed)) return null;
+    if (isRecord(parsed.error)) {
+      const redacted = redactKeyDeep(parsed, providerKey);
+      const error = redacted.error as { message?: unknown; code?: unknown };
+      const code = typeof error.code === "string" ? error.code : "upstream_stream_error";
+      reported = { code, message: String(error.message ?? "upstream error") };
+      return JSON.stringify(redacted) === JSON.stringify(parsed) ? null : { replace: sseData(redacted) };
     }
-    const chunk = safeParse(data) as { usage?: unknown; choices?: unknown; model?: unknown } | null;
-    const found = chunk ? toUsage(chunk.usage) : null;
-    if (!found) return false;
+    const found = toUsage(parsed.usage);
+    if (!found) return null;
     usage = found;
-    if (typeof chunk!.model === "string") model = chunk!.model;
-    return dropUsageChunk && Array.isArray(chunk!.choices) && chunk!.choices.length === 0;
+    if (typeof parsed.model === "string") model = parsed.model;
+    return dropUsageChunk && Array.isArray(parsed.choices) && parsed.choices.length === 0 ? { replace: "" } : null;
   };
 
   const emit = (region: Buffer): StepResult => {
-    let drop: [number, number] | null = null;
-    for (const marker of ["[DONE]", '"usage"', '{"error"']) {
+    const edits: { start: number; end: number; replace: string }[] = [];
+    for (const marker of ["[DONE]", '"usage"', '"error"']) {
       for (let at = region.indexOf(marker); at >= 0; ) {
         const [start, end] = frameAround(region, at);
-        if (!(marker === '"usage"' && USAGE_NULL.compare(region, at, at + USAGE_NULL.length) === 0)) {
-          for (const event of parseSse(region.toString("utf8", start, end))) if (inspect(event)) drop = [start, end];
+        // A frame already rewritten is not looked at again for another marker.
+        if (!(marker === '"usage"' && USAGE_NULL.compare(region, at, at + USAGE_NULL.length) === 0) && !edits.some((e) => e.start === start)) {
+          for (const event of parseSse(region.toString("utf8", start, end))) {
+            const edit = inspect(event);
+            if (edit) edits.push({ start, end, replace: edit.replace });
+          }
         }
         at = region.indexOf(marker, Math.max(end, at + 1));
       }
     }
-    if (!drop) return { bytes: region };
-    const kept = Buffer.concat([region.subarray(0, drop[0]), region.subarray(drop[1])]);
-    return kept.length ? { bytes: kept } : {};
+    if (!edits.length) return { bytes: region };
+    edits.sort((a, b) => a.start - b.start);
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (const edit of edits) {
+      parts.push(region.subarray(from, edit.start), Buffer.from(edit.replace));
+      from = edit.end;
+    }
+    parts.push(region.subarray(from));
+    const out = Buffer.concat(parts);
+    return out.length ? { bytes: out } : {};
   };
 
   return {
@@ -251,13 +272,15 @@ function passThroughStep(dropUsageChunk: boolean): Step {
   };
 }
 
-function convertedStep(converter: StreamConverter): Step {
+function convertedStep(converter: StreamConverter, providerKey: string): Step {
   const parser = new SseParser();
   const decoder = new TextDecoder();
   const frames = (chunks: unknown[]) => chunks.map((c) => sseData(c)).join("");
   const failed = (): StepResult["failure"] | undefined => {
-    const error = converter.error();
-    return error ? { code: error.body.error.code ?? `upstream_${error.status}`, error: error.body.error } : undefined;
+    const mapped = converter.error();
+    if (!mapped) return undefined;
+    const error = redactKeyDeep(mapped.body.error, providerKey);
+    return { code: error.code ?? `upstream_${mapped.status}`, error };
   };
   const run = (events: SseEvent[]): StepResult => {
     let out = "";

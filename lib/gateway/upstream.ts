@@ -6,6 +6,7 @@
 //   UPSTREAM_IDLE_TIMEOUT     silence between two body chunks (streams)
 import { Agent, type Dispatcher } from "undici";
 import { getEnv } from "@/lib/config/env";
+import { redactKey, redactKeyDeep } from "@/lib/providers/provider-errors";
 import type { ProviderAdapter, UpstreamRequest } from "@/lib/providers/types";
 import { onShutdown } from "@/lib/server/lifecycle";
 import { GatewayError, UpstreamErrorResponse } from "./errors";
@@ -109,11 +110,15 @@ export async function readUpstreamText(body: UpstreamResponse["body"], limit = 1
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** An upstream error response mapped by its adapter; the provider's key is never passed on. */
+/**
+ * An upstream error response mapped by its adapter. The provider's key is never passed on:
+ * it is cut out of the raw text and again out of the mapped error (a JSON body can spell it
+ * with escapes that only parsing reveals).
+ */
 export async function upstreamError(adapter: ProviderAdapter, upstream: UpstreamResponse, apiKey: string, signal: AbortSignal): Promise<UpstreamErrorResponse> {
   let text: string;
   try {
-    text = (await readUpstreamText(upstream.body)).replaceAll(apiKey, "[redacted]");
+    text = redactKey(await readUpstreamText(upstream.body), apiKey);
   } catch (error) {
     throw upstreamFailure(error, signal, adapter.id);
   }
@@ -124,8 +129,9 @@ export async function upstreamError(adapter: ProviderAdapter, upstream: Upstream
     // not JSON: the adapter maps the status alone
   }
   const mapped = adapter.mapError(upstream.statusCode, body);
+  const redacted = { ...mapped, body: redactKeyDeep(mapped.body, apiKey) };
   // The provider's header, else the delay its error body names (Gemini's RetryInfo).
   const header = upstream.headers["retry-after"];
   const retryAfter = typeof header === "string" ? header : mapped.retryAfterSeconds !== undefined ? String(mapped.retryAfterSeconds) : undefined;
-  return new UpstreamErrorResponse(mapped, retryAfter ? { "retry-after": retryAfter } : {});
+  return new UpstreamErrorResponse(redacted, retryAfter ? { "retry-after": retryAfter } : {}, upstream.statusCode);
 }

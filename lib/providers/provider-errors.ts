@@ -17,6 +17,24 @@ export function redactSecrets(text: string): string {
   return out.length > MAX_MESSAGE_LENGTH ? `${out.slice(0, MAX_MESSAGE_LENGTH)}…` : out;
 }
 
+/**
+ * The gateway's own provider key, wherever an upstream's text quotes it, replaced. An exact
+ * match, unlike the patterns above: it catches keys of any shape (a proxy's, an
+ * OpenAI-compatible service's) and nothing else. For error texts only: applied to answers
+ * it would garble any content that happens to contain a short key such as "ollama".
+ */
+export function redactKey(text: string, key: string): string {
+  return key && text.includes(key) ? text.replaceAll(key, "[redacted]") : text;
+}
+
+/** A parsed JSON value (an error object) with redactKey applied to every string in it. */
+export function redactKeyDeep<T>(value: T, key: string): T {
+  if (typeof value === "string") return redactKey(value, key) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactKeyDeep(v, key)) as T;
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactKey(k, key), redactKeyDeep(v, key)])) as T;
+  return value;
+}
+
 /** Parses a body that may still be raw text; returns it unchanged when it is not JSON. */
 export function parseMaybeJson(body: unknown): unknown {
   if (typeof body !== "string") return body;

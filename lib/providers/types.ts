@@ -150,3 +150,20 @@ export function providerAuthError(provider: string, keyVariable: string): Mapped
     "upstream_auth_failed",
   );
 }
+
+/**
+ * How a provider's own failure (an HTTP 5xx, or the same reported inside a stream) reaches
+ * the client, for every adapter: never as our 500, always with the provider's message.
+ * lib/gateway/errors.ts has both codes in its table, which decides status, type and event.
+ */
+export const UPSTREAM_FAILURES = {
+  /** 500, 502, 504, any other 5xx: the provider failed; the client's request may be fine. */
+  failed: { status: 502, type: "upstream_error", code: "upstream_error" },
+  /** 503, and Anthropic's 529 overloaded_error: the provider is busy; worth a retry later. */
+  overloaded: { status: 503, type: "upstream_error", code: "upstream_overloaded" },
+} as const;
+
+/** The failure an upstream HTTP status of 500 or more means. */
+export function upstreamFailureFor(status: number): (typeof UPSTREAM_FAILURES)[keyof typeof UPSTREAM_FAILURES] {
+  return status === 503 || status === 529 ? UPSTREAM_FAILURES.overloaded : UPSTREAM_FAILURES.failed;
+}

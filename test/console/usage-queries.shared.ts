@@ -212,7 +212,7 @@ export function describeConsoleQueries(db: () => PrismaClient): void {
       expect(await kinds({ type: "key_disabled" })).toEqual(["request:api_key_disabled"]);
       expect(await kinds({ type: "rate_limited" })).toEqual(["request:rate_limit_exceeded", "security:rate_limited"]);
       expect(await kinds({ type: "key.disable" })).toEqual(["audit:key.disable"]);
-      expect(await kinds({ type: "upstream_error" })).toEqual(["request:upstream_stream_error", "system:upstream_error"]);
+      expect(await kinds({ type: "upstream_error" })).toEqual(["request:upstream_stream_error", "request:upstream_error", "system:upstream_error"]);
     });
 
     it("pages through the timeline", async () => {

@@ -177,7 +177,21 @@ describe("fake Anthropic: scripted failures", () => {
     expect((await post(hello)).status).toBe(200);
   });
 
+  it("answers any status in Anthropic's error body, with a Retry-After when told", async () => {
+    fake.enqueue({ error: { status: 503, type: "api_error", message: "Service Unavailable" }, retryAfter: "12" }, { error: "overloaded" }, { error: "rate_limit", retryAfter: "" });
+    const unavailable = await post(hello);
+    expect(unavailable.headers.get("retry-after")).toBe("12");
+    expect(await refusal(unavailable)).toMatchObject({ status: 503, type: "api_error", message: "Service Unavailable" });
+    const overloaded = await post(hello);
+    expect(overloaded.headers.get("retry-after")).toBeNull();
+    expect(overloaded.status).toBe(529);
+    expect((await post(hello)).headers.get("retry-after")).toBeNull();
+  });
+
   it("sends an error event mid-stream, or ends a stream early", async () => {
+    fake.enqueue({ streamError: { afterEvents: 1, kind: { type: "api_error", message: "boom" } } });
+    const custom = parseSse(await (await post({ ...hello, stream: true })).text());
+    expect(JSON.parse(custom.at(-1)!.data)).toEqual({ type: "error", error: { type: "api_error", message: "boom" } });
     fake.enqueue({ streamError: { afterEvents: 4, kind: "overloaded" } }, { cutAfterEvents: 3 });
     const failed = parseSse(await (await post({ ...hello, stream: true })).text());
     expect(failed.map((e) => e.event)).toEqual(["message_start", "content_block_start", "ping", "content_block_delta", "error"]);

@@ -174,8 +174,20 @@ describe("fake Gemini: scripted failures", () => {
     expect((await generate(hello)).status).toBe(200);
   });
 
+  it("answers any google.rpc.Status, with a Retry-After header when told", async () => {
+    fake.enqueue({ error: { code: 502, message: "Bad Gateway", status: "UNKNOWN" }, retryAfter: "5" }, { error: "unavailable" });
+    const bad = await generate(hello);
+    expect(bad.headers.get("retry-after")).toBe("5");
+    expect(await status(bad)).toEqual({ code: 502, message: "Bad Gateway", status: "UNKNOWN" });
+    const busy = await generate(hello);
+    expect(busy.headers.get("retry-after")).toBeNull();
+    expect(await status(busy)).toMatchObject({ code: 503, status: "UNAVAILABLE" });
+  });
+
   it("sends an error object mid-stream, or ends a stream early", async () => {
     const long = { contents: [{ role: "user", parts: [{ text: "one two three four five six seven eight" }] }] };
+    fake.enqueue({ streamError: { afterEvents: 1, kind: { code: 500, message: "boom", status: "INTERNAL" } } });
+    expect(parseSse(await (await stream(long)).text()).map((e) => JSON.parse(e.data)).at(-1)).toEqual({ error: { code: 500, message: "boom", status: "INTERNAL" } });
     fake.enqueue({ streamError: { afterEvents: 1, kind: "internal" } }, { cutAfterEvents: 1 });
     const failed = parseSse(await (await stream(long)).text()).map((e) => JSON.parse(e.data) as Record<string, unknown>);
     expect(failed).toHaveLength(2);

@@ -95,8 +95,10 @@ export interface GeminiReply {
 export interface GeminiStep {
   delayMs?: number;
   error?: GeminiErrorKind | RpcStatus;
+  /** With `error`: send this Retry-After header (Gemini itself names the delay in RetryInfo). */
+  retryAfter?: string;
   /** For streamed requests: send this many events, then an {"error": Status} event, then end. */
-  streamError?: { afterEvents: number; kind?: GeminiErrorKind };
+  streamError?: { afterEvents: number; kind?: GeminiErrorKind | RpcStatus };
   /** For streamed requests: send this many events, then end without a finish reason. */
   cutAfterEvents?: number;
   /** For streamed requests: send this many events, then wait for openGate() before the rest. */
@@ -141,7 +143,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   const issuedSignatures = new Set<string>();
 
   const server = await startFakeServer(async (request, res) => {
-    const fail = (status: RpcStatus) => sendJson(res, status.code, { error: status });
+    const fail = (status: RpcStatus, headers: Record<string, string> = {}) => sendJson(res, status.code, { error: status }, headers);
     const key = request.headers["x-goog-api-key"] ?? request.query.key;
     if (!key) {
       return fail({
@@ -183,17 +185,17 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     const step = steps.shift() ?? {};
     await pause(step.delayMs ?? 0, res);
     if (res.destroyed) return;
-    if (step.error) return fail(typeof step.error === "string" ? ERRORS[step.error] : step.error);
+    if (step.error) return fail(typeof step.error === "string" ? ERRORS[step.error] : step.error, step.retryAfter ? { "retry-after": step.retryAfter } : {});
 
     const answer = buildAnswer(body, model!, step.reply, issuedSignatures);
     if (method === "generateContent") {
-      if (step.streamError) return fail(ERRORS[step.streamError.kind ?? "unavailable"]);
+      if (step.streamError) return fail(streamErrorOf(step.streamError));
       return sendJson(res, 200, answer.whole);
     }
     const sse = request.query.alt === "sse";
     res.writeHead(200, { "content-type": sse ? "text/event-stream" : "application/json; charset=UTF-8", "cache-control": "no-cache" });
     let events: string[] = answer.chunks.map((c) => JSON.stringify(c));
-    if (step.streamError) events = [...events.slice(0, step.streamError.afterEvents), JSON.stringify({ error: ERRORS[step.streamError.kind ?? "unavailable"] })];
+    if (step.streamError) events = [...events.slice(0, step.streamError.afterEvents), JSON.stringify({ error: streamErrorOf(step.streamError) })];
     else if (step.cutAfterEvents !== undefined) events = events.slice(0, step.cutAfterEvents);
     // Google's SSE frames end lines with CRLF.
     const frames = sse ? events.map((e) => `data: ${e}\r\n\r\n`) : events.map((e, i) => `${i === 0 ? "[" : ",\r\n"}${e}`).concat(events.length ? ["]"] : ["[]"]);
@@ -211,6 +213,11 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     generateRequests: () =>
       server.received.filter((r) => r.method === "POST" && /:(stream)?[gG]enerateContent$/.test(r.path)).map((r) => normalizeKeys(r.body) as Record<string, unknown>),
   };
+}
+
+function streamErrorOf(streamError: NonNullable<GeminiStep["streamError"]>): RpcStatus {
+  const kind = streamError.kind ?? "unavailable";
+  return typeof kind === "string" ? ERRORS[kind] : kind;
 }
 
 function modelInfo(model: { name: string; methods?: string[] }) {

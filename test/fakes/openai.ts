@@ -20,7 +20,12 @@
 //   drop          stream: send two chunks, then destroy the connection
 //   reset         destroy the connection without answering
 //   error-event   stream: send two chunks, then an error event, then end
-//   status=NNN    answer with that HTTP status and an OpenAI error body (429 adds retry-after)
+//   status=NNN    answer with that HTTP status and an OpenAI error body (429 adds retry-after);
+//                 5xx bodies are the ones OpenAI sends: 500 and 503 from the API, 502 and
+//                 504 from Cloudflare in front of it (type cf_bad_gateway, numeric code)
+//   retry-after=S with status: send Retry-After: S
+//   echo-key      error bodies and error events quote the key the request came with, in
+//                 message, param and code, as an upstream (or a proxy) echoing request data
 //   gate          stream: after the first content chunk, wait for openGate()
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -62,6 +67,8 @@ interface Behaviour {
   interval: number;
   slow: number;
   status: number | null;
+  retryAfter: string | null;
+  echoKey: boolean;
   hang: boolean;
   stall: boolean;
   drop: boolean;
@@ -71,7 +78,7 @@ interface Behaviour {
 }
 
 export function parseBehaviour(model: string): Behaviour {
-  const b: Behaviour = { chunks: 3, interval: 0, slow: 0, status: null, hang: false, stall: false, drop: false, reset: false, errorEvent: false, gate: false };
+  const b: Behaviour = { chunks: 3, interval: 0, slow: 0, status: null, retryAfter: null, echoKey: false, hang: false, stall: false, drop: false, reset: false, errorEvent: false, gate: false };
   for (const part of model.split(":").slice(1)) {
     const [name, value] = part.split("=");
     const n = Number(value);
@@ -79,6 +86,8 @@ export function parseBehaviour(model: string): Behaviour {
     else if (name === "interval") b.interval = n;
     else if (name === "slow") b.slow = n;
     else if (name === "status") b.status = n;
+    else if (name === "retry-after") b.retryAfter = value;
+    else if (name === "echo-key") b.echoKey = true;
     else if (name === "hang") b.hang = true;
     else if (name === "stall") b.stall = true;
     else if (name === "drop") b.drop = true;
@@ -113,6 +122,19 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function errorBody(message: string, type: string, param: string | null, code: string | null): string {
   return JSON.stringify({ error: { message, type, param, code } });
+}
+
+const SERVER_ERROR_MESSAGE = "The server had an error while processing your request. Sorry about that!";
+
+// @see https://platform.openai.com/docs/guides/error-codes (500, 503). 502 and 504 come from
+// Cloudflare in front of the API, with its own error types and the status as a number.
+function serverErrorBody(status: number, echo: (message: string) => string): string {
+  if (status === 502 || status === 504) {
+    const [message, type] = status === 502 ? ["Bad gateway.", "cf_bad_gateway"] : ["Gateway timeout.", "cf_gateway_timeout"];
+    return JSON.stringify({ error: { code: status, message: echo(message), param: null, type } });
+  }
+  const message = status === 503 ? "The engine is currently overloaded, please try again later." : SERVER_ERROR_MESSAGE;
+  return errorBody(echo(message), "server_error", null, null);
 }
 
 export async function startFakeOpenAI(options: { apiKey?: string; host?: string; port?: number } = {}): Promise<FakeOpenAI> {
@@ -192,10 +214,14 @@ export async function startFakeOpenAI(options: { apiKey?: string; host?: string;
     if (b.reset) return void req.socket.destroy();
     if (b.hang) return; // the response stays open until the caller gives up
     if (b.slow) await delay(b.slow);
+    const sentKey = req.headers.authorization.replace(/^Bearer /, "");
+    const echo = (message: string) => (b.echoKey ? `${message} (request key: ${sentKey})` : message);
     if (b.status) {
-      const headers: Record<string, string> = b.status === 429 ? { "retry-after": "7" } : {};
-      const [type, code] = b.status === 429 ? ["requests", "rate_limit_exceeded"] : b.status >= 500 ? ["server_error", null] : ["invalid_request_error", null];
-      return sendJson(res, b.status, errorBody(`Fake upstream error ${b.status}`, type!, null, code), headers);
+      const retryAfter = b.retryAfter ?? (b.status === 429 ? "7" : null);
+      const headers: Record<string, string> = retryAfter ? { "retry-after": retryAfter } : {};
+      if (b.status >= 500) return sendJson(res, b.status, serverErrorBody(b.status, echo), headers);
+      const [type, code] = b.status === 429 ? ["requests", "rate_limit_exceeded"] : ["invalid_request_error", null];
+      return sendJson(res, b.status, errorBody(echo(`Fake upstream error ${b.status}`), type!, b.echoKey ? sentKey : null, code), headers);
     }
 
     const id = `chatcmpl-fake${++completionSeq}`;
@@ -247,7 +273,8 @@ export async function startFakeOpenAI(options: { apiKey?: string; host?: string;
       if (i === 2 && b.stall) return;
       if (i === 2 && b.gate) await gate.promise;
       if (i === 3 && b.errorEvent) {
-        await write(`data: ${errorBody("The server had an error while processing your request. Sorry about that!", "server_error", null, null)}\n\n`);
+        const event = errorBody(echo(SERVER_ERROR_MESSAGE), "server_error", b.echoKey ? sentKey : null, b.echoKey ? sentKey : null);
+        await write(`data: ${event}\n\n`);
         return void res.end();
       }
       if (b.interval && i > 0) await delay(b.interval);

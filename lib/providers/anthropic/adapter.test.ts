@@ -150,8 +150,8 @@ describe("Anthropic adapter against the fake upstream", () => {
 
     fake.enqueue({ error: "rate_limit" }, { error: "overloaded" }, { error: "api_error" });
     expect(await callUpstream(anthropicAdapter, chat(), ctx)).toMatchObject({ kind: "error", status: 429, mapped: { status: 429, body: { error: { type: "rate_limit_error" } } } });
-    expect(await callUpstream(anthropicAdapter, chat(), ctx)).toMatchObject({ kind: "error", status: 529, mapped: { status: 503 } });
-    expect(await callUpstream(anthropicAdapter, chat(), ctx)).toMatchObject({ kind: "error", status: 500, mapped: { status: 502 } });
+    expect(await callUpstream(anthropicAdapter, chat(), ctx)).toMatchObject({ kind: "error", status: 529, mapped: { status: 503, body: { error: { code: "upstream_overloaded" } } } });
+    expect(await callUpstream(anthropicAdapter, chat(), ctx)).toMatchObject({ kind: "error", status: 500, mapped: { status: 502, body: { error: { code: "upstream_error" } } } });
   });
 
   it("refuses what it cannot honour before calling upstream", async () => {
@@ -163,7 +163,7 @@ describe("Anthropic adapter against the fake upstream", () => {
   it("reports mid-stream errors and cut streams", async () => {
     fake.enqueue({ streamError: { afterEvents: 4, kind: "overloaded" } }, { cutAfterEvents: 5 });
     const failed = await callUpstream(anthropicAdapter, chat({ stream: true }), ctx);
-    expect(failed).toMatchObject({ kind: "stream", error: { status: 503, body: { error: { code: "overloaded_error" } } } });
+    expect(failed).toMatchObject({ kind: "stream", error: { status: 503, body: { error: { code: "upstream_overloaded" } } } });
     const cut = await callUpstream(anthropicAdapter, chat({ stream: true }), ctx);
     expect(cut).toMatchObject({ kind: "stream", error: { status: 502, body: { error: { code: "upstream_stream_incomplete" } } } });
   });

@@ -20,10 +20,27 @@ describe("Anthropic error mapping", () => {
       [404, "not_found_error", 404, "not_found_error", "not_found_error"],
       [413, "request_too_large", 413, "invalid_request_error", "request_too_large"],
       [429, "rate_limit_error", 429, "rate_limit_error", "rate_limit_error"],
-      [500, "api_error", 502, "server_error", "api_error"],
-      [504, "timeout_error", 504, "server_error", "timeout_error"],
-      [529, "overloaded_error", 503, "server_error", "overloaded_error"],
+      [500, "api_error", 502, "upstream_error", "upstream_error"],
+      [504, "timeout_error", 502, "upstream_error", "upstream_error"],
+      [529, "overloaded_error", 503, "upstream_error", "upstream_overloaded"],
     ]);
+  });
+
+  it("answers Anthropic's own failures by HTTP status, never as a 500, with Anthropic's message", () => {
+    const failure = (status: number, type: string, message: string) => anthropicAdapter.mapError(status, { type: "error", error: { type, message }, request_id: "req_1" });
+    expect(failure(500, "api_error", "Internal server error")).toEqual({
+      status: 502,
+      body: { error: { message: "Anthropic: Internal server error", type: "upstream_error", param: null, code: "upstream_error" } },
+    });
+    expect(failure(529, "overloaded_error", "Overloaded")).toEqual({
+      status: 503,
+      body: { error: { message: "Anthropic: Overloaded", type: "upstream_error", param: null, code: "upstream_overloaded" } },
+    });
+    // Whatever type the body names, a 503 is busy and any other 5xx a failure.
+    expect(failure(503, "api_error", "Service Unavailable")).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded", message: "Anthropic: Service Unavailable" } } });
+    for (const status of [501, 502, 504, 599]) {
+      expect(failure(status, "overloaded_error", "Bad gateway")).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+    }
   });
 
   it("forwards the provider's message for request problems, in OpenAI's shape", () => {
@@ -52,9 +69,9 @@ describe("Anthropic error mapping", () => {
 
   it("maps bodies that are not Anthropic's by HTTP status, without echoing them", () => {
     const html = "<html><body>502 Bad Gateway from some proxy</body></html>";
-    expect(anthropicAdapter.mapError(502, html)).toMatchObject({ status: 502, body: { error: { type: "server_error", code: "http_502" } } });
-    expect(anthropicAdapter.mapError(502, html).body.error.message).not.toContain("proxy");
-    expect(anthropicAdapter.mapError(529, "")).toMatchObject({ status: 503, body: { error: { type: "server_error" } } });
+    expect(anthropicAdapter.mapError(502, html)).toMatchObject({ status: 502, body: { error: { type: "upstream_error", code: "upstream_error" } } });
+    expect(anthropicAdapter.mapError(502, html).body.error.message).toBe("Anthropic returned an error (HTTP 502) without a message.");
+    expect(anthropicAdapter.mapError(529, "")).toMatchObject({ status: 503, body: { error: { type: "upstream_error", code: "upstream_overloaded" } } });
     expect(anthropicAdapter.mapError(429, '{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}')).toMatchObject({
       status: 429,
       body: { error: { type: "rate_limit_error", message: "Anthropic: slow down" } },
@@ -63,8 +80,9 @@ describe("Anthropic error mapping", () => {
   });
 
   it("maps errors that arrive inside a stream by their type", () => {
-    expect(mapAnthropicStreamError({ type: "api_error", message: "Internal server error" })).toMatchObject({ status: 502 });
-    expect(mapAnthropicStreamError({ type: "rate_limit_error", message: "x" })).toMatchObject({ status: 429 });
-    expect(mapAnthropicStreamError({})).toMatchObject({ status: 502, body: { error: { code: "api_error" } } });
+    expect(mapAnthropicStreamError({ type: "api_error", message: "Internal server error" })).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+    expect(mapAnthropicStreamError({ type: "overloaded_error", message: "Overloaded" })).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
+    expect(mapAnthropicStreamError({ type: "rate_limit_error", message: "x" })).toMatchObject({ status: 429, body: { error: { code: "rate_limit_error" } } });
+    expect(mapAnthropicStreamError({})).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
   });
 });

@@ -90,7 +90,7 @@ describe("Anthropic stream conversion", () => {
     expect((chunks as Chunk[]).map((c) => c.choices[0].delta)).toEqual([{ role: "assistant", content: "" }, { content: "Once upon a time" }]);
     expect(error).toEqual({
       status: 503,
-      body: { error: { message: "Anthropic: Overloaded", type: "server_error", param: null, code: "overloaded_error" } },
+      body: { error: { message: "Anthropic: Overloaded", type: "upstream_error", param: null, code: "upstream_overloaded" } },
     });
     expect(usage?.inputTokens).toBe(30);
   });

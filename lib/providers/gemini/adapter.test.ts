@@ -173,14 +173,14 @@ describe("Gemini adapter against the fake upstream", () => {
 
     fake.enqueue({ error: "resource_exhausted" }, { error: "unavailable" }, { error: "internal" });
     expect(await callUpstream(geminiAdapter, chat(), ctx)).toMatchObject({ kind: "error", mapped: { status: 429, body: { error: { type: "rate_limit_error" } } } });
-    expect(await callUpstream(geminiAdapter, chat(), ctx)).toMatchObject({ kind: "error", mapped: { status: 503 } });
-    expect(await callUpstream(geminiAdapter, chat(), ctx)).toMatchObject({ kind: "error", mapped: { status: 502 } });
+    expect(await callUpstream(geminiAdapter, chat(), ctx)).toMatchObject({ kind: "error", mapped: { status: 503, body: { error: { code: "upstream_overloaded" } } } });
+    expect(await callUpstream(geminiAdapter, chat(), ctx)).toMatchObject({ kind: "error", mapped: { status: 502, body: { error: { code: "upstream_error" } } } });
   });
 
   it("reports mid-stream errors and cut streams", async () => {
     const long = { stream: true, messages: [{ role: "user", content: "one two three four five six seven" }] };
     fake.enqueue({ streamError: { afterEvents: 1, kind: "unavailable" } }, { cutAfterEvents: 1 });
-    expect(await callUpstream(geminiAdapter, chat(long), ctx)).toMatchObject({ kind: "stream", error: { status: 503, body: { error: { code: "UNAVAILABLE" } } } });
+    expect(await callUpstream(geminiAdapter, chat(long), ctx)).toMatchObject({ kind: "stream", error: { status: 503, body: { error: { code: "upstream_overloaded" } } } });
     expect(await callUpstream(geminiAdapter, chat(long), ctx)).toMatchObject({ kind: "stream", error: { status: 502, body: { error: { code: "upstream_stream_incomplete" } } } });
   });
 

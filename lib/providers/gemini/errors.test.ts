@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { geminiAdapter } from "./index";
+import { mapGeminiStatus } from "./errors";
 import { fakeGoogleKey } from "@/test/helpers/fake-secrets";
 
 const recorded = JSON.parse(readFileSync(join(__dirname, "fixtures", "errors.json"), "utf8")) as { status: number; body: { error: { status: string; message: string } } }[];
@@ -19,10 +20,35 @@ describe("Gemini error mapping", () => {
       [403, "PERMISSION_DENIED", 403, "permission_error", "PERMISSION_DENIED"],
       [404, "NOT_FOUND", 404, "not_found_error", "NOT_FOUND"],
       [429, "RESOURCE_EXHAUSTED", 429, "rate_limit_error", "RESOURCE_EXHAUSTED"],
-      [500, "INTERNAL", 502, "server_error", "INTERNAL"],
-      [503, "UNAVAILABLE", 503, "server_error", "UNAVAILABLE"],
-      [504, "DEADLINE_EXCEEDED", 504, "server_error", "DEADLINE_EXCEEDED"],
+      [500, "INTERNAL", 502, "upstream_error", "upstream_error"],
+      [503, "UNAVAILABLE", 503, "upstream_error", "upstream_overloaded"],
+      [504, "DEADLINE_EXCEEDED", 502, "upstream_error", "upstream_error"],
     ]);
+  });
+
+  it("answers Google's own failures by HTTP status, never as a 500, with Google's message", () => {
+    expect(geminiAdapter.mapError(500, recorded[7].body)).toEqual({
+      status: 502,
+      body: { error: { message: `Gemini: ${recorded[7].body.error.message}`, type: "upstream_error", param: null, code: "upstream_error" } },
+    });
+    expect(geminiAdapter.mapError(503, recorded[8].body)).toEqual({
+      status: 503,
+      body: { error: { message: "Gemini: The model is overloaded. Please try again later.", type: "upstream_error", param: null, code: "upstream_overloaded" } },
+    });
+    // A 502 from Google's front end, whatever Status it names, is a failure; a 503 is busy.
+    expect(geminiAdapter.mapError(502, { error: { code: 502, message: "Bad Gateway", status: "UNAVAILABLE" } })).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+    expect(geminiAdapter.mapError(503, { error: { code: 503, message: "Busy", status: "INTERNAL" } })).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
+    // RetryInfo on a 503 is passed on like on a 429.
+    const busy = { error: { code: 503, message: "Busy", status: "UNAVAILABLE", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "30s" }] } };
+    expect(geminiAdapter.mapError(503, busy)).toMatchObject({ status: 503, retryAfterSeconds: 30 });
+  });
+
+  it("maps errors inside a stream (no HTTP status) by their Status", () => {
+    expect(mapGeminiStatus({ code: 503, message: "x", status: "UNAVAILABLE" }, undefined)).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
+    for (const status of ["INTERNAL", "UNKNOWN", "CANCELLED", "DEADLINE_EXCEEDED"]) {
+      expect(mapGeminiStatus({ code: 500, message: "x", status }, undefined)).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+    }
+    expect(mapGeminiStatus({ code: 429, message: "x", status: "RESOURCE_EXHAUSTED" }, undefined)).toMatchObject({ status: 429, body: { error: { code: "RESOURCE_EXHAUSTED" } } });
   });
 
   it("forwards request problems with Google's message", () => {
@@ -61,8 +87,8 @@ describe("Gemini error mapping", () => {
 
   it("reads array-wrapped and raw-text bodies, and maps by HTTP status when there is no Status", () => {
     expect(geminiAdapter.mapError(429, JSON.stringify([recorded[6].body]))).toMatchObject({ status: 429, body: { error: { type: "rate_limit_error" } } });
-    expect(geminiAdapter.mapError(502, "<html>Bad Gateway</html>")).toMatchObject({ status: 502, body: { error: { type: "server_error", code: "http_502" } } });
-    expect(geminiAdapter.mapError(503, "")).toMatchObject({ status: 503 });
+    expect(geminiAdapter.mapError(502, "<html>Bad Gateway</html>")).toMatchObject({ status: 502, body: { error: { type: "upstream_error", code: "upstream_error" } } });
+    expect(geminiAdapter.mapError(503, "")).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
     expect(geminiAdapter.mapError(402, { error: { code: 402, message: "Prepaid credits exhausted.", status: "RESOURCE_EXHAUSTED" } })).toMatchObject({
       status: 402,
       body: { error: { type: "billing_error" } },

@@ -2,22 +2,27 @@
 // @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
 // @see https://cloud.google.com/apis/design/errors (google.rpc.Status, ErrorInfo)
 //
-// Status policy (the same as the Anthropic adapter's): client-side problems keep their
-// meaning (400, 402, 403, 404, 429); Google's own failures become 502 (INTERNAL,
-// UNKNOWN, CANCELLED), 503 (UNAVAILABLE: overloaded) or 504 (DEADLINE_EXCEEDED).
+// Status policy (shared with every adapter, see UPSTREAM_FAILURES): client-side problems
+// keep their meaning (400, 402, 403, 404, 429); an HTTP 5xx is decided by its status:
+// 503 (UNAVAILABLE: overloaded) becomes 503 `upstream_overloaded`, 500 INTERNAL, 504
+// DEADLINE_EXCEEDED and any other 5xx 502 `upstream_error`. An error inside a stream has
+// no HTTP status: its google.rpc status decides the same way (UNAVAILABLE overloaded;
+// INTERNAL, UNKNOWN, CANCELLED, DEADLINE_EXCEEDED failed).
 // Gemini reports a wrong key as 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID
 // and a missing one as 403 PERMISSION_DENIED ("unregistered callers"); both (and 401
 // UNAUTHENTICATED) mean the gateway's own key is wrong: like every adapter, a 502
 // `upstream_auth_failed` naming GOOGLE_API_KEY, since the client's key is fine.
 // A 429 carries how long to wait in a RetryInfo detail, not in a Retry-After header; it is
 // passed on as retryAfterSeconds so the client still gets Retry-After.
-import { openAIError, providerAuthError, type MappedError } from "../types";
+import { openAIError, providerAuthError, UPSTREAM_FAILURES, upstreamFailureFor, type MappedError } from "../types";
 import { isRecord, parseMaybeJson, redactSecrets } from "../provider-errors";
 import type { GoogleRpcStatus } from "./wire-types";
 
 interface Rule {
   status: number;
   type: string;
+  /** The gateway's code instead of Google's status name. */
+  code?: string;
 }
 
 /** The gateway's own key was refused (see providerAuthError). */
@@ -31,25 +36,24 @@ const BY_STATUS: Record<string, Rule> = {
   PERMISSION_DENIED: { status: 403, type: "permission_error" },
   NOT_FOUND: { status: 404, type: "not_found_error" },
   RESOURCE_EXHAUSTED: { status: 429, type: "rate_limit_error" },
-  CANCELLED: { status: 502, type: "server_error" },
-  UNKNOWN: { status: 502, type: "server_error" },
-  INTERNAL: { status: 502, type: "server_error" },
-  UNAVAILABLE: { status: 503, type: "server_error" },
-  DEADLINE_EXCEEDED: { status: 504, type: "server_error" },
+  CANCELLED: UPSTREAM_FAILURES.failed,
+  UNKNOWN: UPSTREAM_FAILURES.failed,
+  INTERNAL: UPSTREAM_FAILURES.failed,
+  UNAVAILABLE: UPSTREAM_FAILURES.overloaded,
+  DEADLINE_EXCEEDED: UPSTREAM_FAILURES.failed,
 };
 
 const BILLING: Rule = { status: 402, type: "billing_error" };
 
 function ruleForHttpStatus(status: number): Rule {
+  if (status >= 500) return upstreamFailureFor(status);
   if (status === 401) return AUTH;
   if (status === 402) return BILLING;
   if (status === 403) return BY_STATUS.PERMISSION_DENIED;
   if (status === 404) return BY_STATUS.NOT_FOUND;
   if (status === 429) return BY_STATUS.RESOURCE_EXHAUSTED;
-  if (status === 503) return BY_STATUS.UNAVAILABLE;
-  if (status === 504) return BY_STATUS.DEADLINE_EXCEEDED;
-  if (status >= 400 && status < 500) return BY_STATUS.INVALID_ARGUMENT;
-  return BY_STATUS.INTERNAL;
+  if (status >= 400) return BY_STATUS.INVALID_ARGUMENT;
+  return UPSTREAM_FAILURES.failed;
 }
 
 const FIXED_MESSAGES: Record<number, string> = {
@@ -79,6 +83,7 @@ export function mapGeminiStatus(error: GoogleRpcStatus | Record<string, unknown>
   let rule: Rule;
   if (reason === "API_KEY_INVALID" || (status === "PERMISSION_DENIED" && /unregistered callers/i.test(message ?? ""))) rule = AUTH;
   else if (code === 402) rule = BILLING;
+  else if (httpStatus !== undefined && httpStatus >= 500) rule = upstreamFailureFor(httpStatus);
   else rule = (status && BY_STATUS[status]) || ruleForHttpStatus(code);
   const mapped = build(rule, reason ?? status ?? `http_${code}`, message, code);
   const retryAfter = retryDelaySeconds(rpc.details);
@@ -97,5 +102,5 @@ function build(rule: Rule, code: string, providerMessage: string | undefined, st
   const fixed = FIXED_MESSAGES[rule.status];
   const message =
     fixed ?? (providerMessage ? `Gemini: ${redactSecrets(providerMessage)}` : `Gemini returned an error (HTTP ${status}) without a message.`);
-  return openAIError(rule.status, message, rule.type, code);
+  return openAIError(rule.status, message, rule.type, rule.code ?? code);
 }

@@ -94,7 +94,7 @@ describe("Gemini stream conversion", () => {
     expect((chunks as Chunk[]).map((c) => c.choices[0].delta)).toEqual([{ role: "assistant", content: "" }, { content: "Once upon a time" }]);
     expect(error).toEqual({
       status: 503,
-      body: { error: { message: "Gemini: The model is overloaded. Please try again later.", type: "server_error", param: null, code: "UNAVAILABLE" } },
+      body: { error: { message: "Gemini: The model is overloaded. Please try again later.", type: "upstream_error", param: null, code: "upstream_overloaded" } },
     });
   });
 

@@ -59,10 +59,27 @@ describe("OpenAI adapter", () => {
     expect(refused.status).toBe(502);
     expect(refused.body.error.code).toBe("upstream_auth_failed");
     expect(JSON.stringify(refused)).not.toContain("sk-pro");
-    expect(openaiAdapter.mapError(502, "<html>Bad gateway</html>")).toEqual({
-      status: 502,
-      body: { error: { message: "OpenAI answered with HTTP 502.", type: "upstream_error", param: null, code: "upstream_502" } },
-    });
+  });
+
+  it("maps OpenAI's own failures to 502 upstream_error, and 503 to upstream_overloaded, keeping OpenAI's message", () => {
+    // The bodies OpenAI sends: 500 and 503 from the API, 502 and 504 from Cloudflare in front of it.
+    const answers: [number, unknown][] = [
+      [500, { error: { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null } }],
+      [502, { error: { code: 502, message: "Bad gateway.", param: null, type: "cf_bad_gateway" } }],
+      [503, { error: { message: "The engine is currently overloaded, please try again later.", type: "server_error", param: null, code: null } }],
+      [504, { error: { code: 504, message: "Gateway timeout.", param: null, type: "cf_gateway_timeout" } }],
+      [520, "<html>Web server is returning an unknown error</html>"],
+    ];
+    expect(answers.map(([status, body]) => [status, openaiAdapter.mapError(status, body)])).toEqual([
+      [500, { status: 502, body: { error: { message: "The server had an error while processing your request. Sorry about that!", type: "upstream_error", param: null, code: "upstream_error" } } }],
+      [502, { status: 502, body: { error: { message: "Bad gateway.", type: "upstream_error", param: null, code: "upstream_error" } } }],
+      [503, { status: 503, body: { error: { message: "The engine is currently overloaded, please try again later.", type: "upstream_error", param: null, code: "upstream_overloaded" } } }],
+      [504, { status: 502, body: { error: { message: "Gateway timeout.", type: "upstream_error", param: null, code: "upstream_error" } } }],
+      [520, { status: 502, body: { error: { message: "OpenAI answered with HTTP 520.", type: "upstream_error", param: null, code: "upstream_error" } } }],
+    ]);
+    // A proxy's page is not passed on, whatever its status.
+    expect(openaiAdapter.mapError(502, "<html>Bad gateway</html>").body.error.message).toBe("OpenAI answered with HTTP 502.");
+    expect(openaiAdapter.mapError(418, "<html>teapot</html>")).toMatchObject({ status: 418, body: { error: { code: "upstream_418" } } });
   });
 
   it("lists model ids", () => {
