@@ -14,7 +14,8 @@ beforeAll(async () => {
   server = await startPostgres();
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
-  await applyMigrations({ exec: (sql: string) => client.query(sql), query: (sql: string, params?: unknown[]) => client.query(sql, params) });
+  const runner = { exec: (sql: string) => client.query(sql), query: (sql: string, params?: unknown[]) => client.query(sql, params) };
+  await applyMigrations(runner);
   await client.end();
   prisma = createPrisma(server.url);
   setDb(prisma);
