@@ -7,7 +7,7 @@
 //    failed with "22P02 malformed array literal" until the next start (fixed by
 //    refreshArrayTypes() in lib/db/client.ts);
 //  - a new PostgreSQL database, migrated with `npm run db:migrate` as an operator would.
-// Requests come from the official openai client.
+// Requests come from the official openai client; the CLI then lists what the API lists.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,7 +54,7 @@ async function refusedRequestId(request: Promise<unknown>, status: number, code:
  * Sends the two requests and finds both records and both events through the management
  * API, then checks that the server never failed to write a batch.
  */
-async function expectNothingLost(server: AppServer, token: string, key: { id: string; key: string }): Promise<void> {
+async function expectNothingLost(server: AppServer, token: string, key: { id: string; key: string }, cliEnv: Record<string, string>): Promise<void> {
   const client = (apiKey: string) => new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
   const messages = [{ role: "user" as const, content: "Hello" }];
   const unknownKey = generateSecret("apiKey").secret;
@@ -102,6 +102,10 @@ async function expectNothingLost(server: AppServer, token: string, key: { id: st
     expect.objectContaining({ requestId: unconfiguredId, category: "system", level: "error", type: "provider_not_configured", keyId: key.id }),
   ]);
 
+  // The CLI lists the same (through the server on the embedded database, directly on PostgreSQL).
+  expect(await runCliJson(["requests", "list", "--request-id", unconfiguredId], { env: cliEnv })).toEqual([unconfigured]);
+  expect(await runCliJson(["events", "list", "--key", key.key.slice(0, 13), "--category", "system"], { env: cliEnv })).toEqual([events[1]]);
+
   const everything = JSON.stringify(await list(server, token, "/requests")) + JSON.stringify(await list(server, token, "/events"));
   expect(everything).not.toContain(unknownKey.slice(13));
   expect(everything).not.toContain(key.key.slice(13));
@@ -127,7 +131,7 @@ describe("a brand-new embedded database, created and migrated by the server itse
     const token = readFileSync(join(dataDir, "cli-token"), "utf8").trim();
     // Through the running server's API: it holds the embedded database.
     const key = await runCliJson<{ id: string; key: string }>(["keys", "create", "--name", "fresh-embedded"], { env: { DATA_DIR: dataDir } });
-    await expectNothingLost(server, token, key);
+    await expectNothingLost(server, token, key, { DATA_DIR: dataDir });
   });
 });
 
@@ -155,6 +159,6 @@ describe("a brand-new PostgreSQL database, migrated with `npm run db:migrate`", 
   it("records both requests and their events, listed by the management API with a token made by the CLI", async () => {
     const token = (await runCliJson<{ token: string }>(["tokens", "create", "--name", "acceptance"], { env })).token;
     const key = await runCliJson<{ id: string; key: string }>(["keys", "create", "--name", "fresh-postgres"], { env });
-    await expectNothingLost(server, token, key);
+    await expectNothingLost(server, token, key, env);
   });
 });
