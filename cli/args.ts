@@ -1,6 +1,7 @@
 // Command-line parsing on node:util's parseArgs, with the CLI's own messages and rules:
 // unknown or repeated flags are errors, list flags repeat and accept comma-separated values.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseTimestamp } from "@/lib/pagination";
 import { UsageError } from "./errors";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
@@ -86,4 +87,21 @@ export function listFlag(args: ParsedArgs, name: string, command: string, emptyH
     .filter(Boolean);
   if (items.length === 0) throw new UsageError(`--${name} needs a value (${emptyHint})`, command);
   return items;
+}
+
+const DURATION = /^(\d{1,6})([smhdw])$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/**
+ * A point in time given as a duration before `now` (15m, 2h, 7d; s, m, h, d, w) or as an
+ * ISO 8601 timestamp (or date), returned as an ISO string.
+ */
+export function timeFlag(args: ParsedArgs, name: string, command: string, now: Date): string | undefined {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return undefined;
+  const duration = DURATION.exec(raw.trim());
+  if (duration) return new Date(now.getTime() - Number(duration[1]) * UNIT_MS[duration[2] as keyof typeof UNIT_MS]).toISOString();
+  const at = parseTimestamp(raw);
+  if (at) return at.toISOString();
+  throw new UsageError(`--${name} must be a duration before now (15m, 2h, 7d) or an ISO 8601 timestamp with a time zone (2026-12-01T09:30:00Z) or date, got "${raw}"`, command);
 }

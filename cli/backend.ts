@@ -78,8 +78,20 @@ async function directBackend(): Promise<Backend> {
     createToken: async (input) => contract.withTokenSecret(await tokens.createToken(input, who)),
     revokeToken: (id) => tokens.revokeToken(id, who),
     createAdmin: async (input) => contract.toAdminResult(await admins.createAdmin(input, who)),
+    listRequests: async (query) => (await serverOnly(() => import("@/lib/usage/request-list"))).listRequestLog(query),
+    listEvents: async (query) => (await serverOnly(() => import("@/lib/events/event-list"))).listEventLog(query),
     close: () => db.disconnectDb(),
   };
+}
+
+// Query modules are marked "server-only" (kept out of browser bundles); outside Next that
+// marker loads only under node's react-server condition, which the npm scripts set.
+// Checked before the import: a failed import of the marker also surfaces as an uncaught error.
+async function serverOnly<T>(load: () => Promise<T>): Promise<T> {
+  if (!import.meta.resolve("server-only").endsWith("/empty.js")) {
+    throw new CliFailure("this command needs node's react-server condition: run it as `npm run cli -- …` (or `npx tsx --conditions=react-server cli/index.ts …`)");
+  }
+  return load();
 }
 
 async function serverBackend(url: string, token: string): Promise<Backend> {

@@ -40,6 +40,19 @@ const FIELD_FLAGS: Record<string, string> = {
   pageSize: "--page-size",
   email: "--email",
   password: "--password",
+  // requests list / events list
+  from: "--since",
+  to: "--until",
+  keyId: "--key",
+  limit: "--limit",
+  cursor: "--cursor",
+  model: "--model",
+  provider: "--provider",
+  requestId: "--request-id",
+  type: "--type",
+  category: "--category",
+  level: "--level",
+  clientIp: "--ip",
 };
 
 function describeIssue(issue: FieldIssue): string {

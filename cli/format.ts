@@ -1,8 +1,10 @@
 // Human-readable output: tables for lists, aligned fields for one record. Times are shown
 // in UTC so the output is the same wherever it runs. (--json prints the API's objects.)
 import type { CreatedKey } from "@/lib/admin-api/contract";
+import type { EventListItem } from "@/lib/events/event-list-schema";
 import type { KeyView } from "@/lib/keys/schemas";
 import type { TokenView } from "@/lib/tokens/service";
+import type { RequestListItem } from "@/lib/usage/request-list-schema";
 
 export function formatTime(iso: string | null, empty = "never"): string {
   if (!iso) return empty;
@@ -61,5 +63,45 @@ export function formatTokenTable(tokens: TokenView[]): string {
   return formatTable(
     ["ID", "NAME", "PREFIX", "CREATED", "LAST USED", "REVOKED"],
     tokens.map((t) => [t.id, t.name, `${t.prefix}…`, formatTime(t.createdAt), formatTime(t.lastUsedAt), formatTime(t.revokedAt, "-")]),
+  );
+}
+
+/** To the second, for log lines (the column header says UTC). */
+function formatInstant(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+export function formatRequestTable(items: RequestListItem[]): string {
+  return formatTable(
+    ["TIME (UTC)", "STATUS", "KEY", "MODEL", "PROVIDER", "LATENCY", "TOKENS IN/OUT", "ERROR", "REQUEST ID"],
+    items.map((r) => [
+      formatInstant(r.createdAt),
+      String(r.status),
+      r.keyPrefix ? `${r.keyPrefix}…` : (r.keyId ?? "-"),
+      `${r.model ?? "-"}${r.stream ? " (stream)" : ""}`,
+      r.provider ?? "-",
+      `${r.latencyMs} ms`,
+      r.promptTokens === null && r.completionTokens === null ? "-" : `${r.promptTokens ?? "-"}/${r.completionTokens ?? "-"}`,
+      r.errorCode ?? "-",
+      r.requestId,
+    ]),
+  );
+}
+
+const MESSAGE_WIDTH = 100;
+
+export function formatEventTable(items: EventListItem[]): string {
+  return formatTable(
+    ["TIME (UTC)", "LEVEL", "CATEGORY", "TYPE", "KEY", "IP", "REQUEST ID", "MESSAGE"],
+    items.map((e) => [
+      formatInstant(e.createdAt),
+      e.level,
+      e.category,
+      e.type,
+      e.keyId ?? "-",
+      e.clientIp ?? "-",
+      e.requestId ?? "-",
+      e.message.length > MESSAGE_WIDTH ? `${e.message.slice(0, MESSAGE_WIDTH - 1)}…` : e.message,
+    ]),
   );
 }

@@ -6,6 +6,7 @@ import { runCommand, runGroup } from "./command";
 import { createAdminCommand } from "./commands/admin";
 import { dbCommands } from "./commands/db";
 import { keyCommands } from "./commands/keys";
+import { eventCommands, requestCommands } from "./commands/records";
 import { tokenCommands } from "./commands/tokens";
 import { createContext } from "./context";
 import { CliFailure, EXIT_OK, reportError, UsageError } from "./errors";
@@ -19,11 +20,13 @@ Commands:
                       gateway API keys (the secret is printed once, at create and rotate)
   tokens create|list|revoke
                       bearer tokens for the management API (/api/admin)
+  requests list       recorded /v1 requests, newest first, with filters
+  events list         system and security events, newest first, with filters
   create-admin        console administrator (also: npm run create-admin)
   db migrate          apply database migrations (also: npm run db:migrate)
 
 Every command takes --help, and --json for machine-readable output. In scripts, use
-\`npm run -s cli -- …\` (or \`npx tsx cli/index.ts …\`) so npm prints nothing of its own.
+\`npm run -s cli -- …\` (or \`npx tsx --conditions=react-server cli/index.ts …\`) so npm prints nothing of its own.
 
 Database: DATABASE_URL (PostgreSQL), or the embedded database in DATA_DIR (./data). While
 \`npm start\` holds the embedded database, the CLI works through that server's management
@@ -52,6 +55,12 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case "tokens":
         await runGroup("tokens", tokenCommands, rest, ctx);
+        break;
+      case "requests":
+        await runGroup("requests", requestCommands, rest, ctx);
+        break;
+      case "events":
+        await runGroup("events", eventCommands, rest, ctx);
         break;
       case "db":
         await runGroup("db", dbCommands, rest, ctx);

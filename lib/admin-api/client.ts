@@ -2,8 +2,11 @@
 // embedded database; its errors are the same AppErrors the services throw in-process, so
 // callers handle both paths alike.
 import { AppError, type AppErrorCode, type FieldIssue } from "@/lib/errors";
+import type { EventListItem, ListEventsQuery } from "@/lib/events/event-list-schema";
 import type { CreateKeyInput, KeyView, ListKeysInput, UpdateKeyInput } from "@/lib/keys/schemas";
+import type { RecordPage } from "@/lib/pagination";
 import type { TokenView } from "@/lib/tokens/service";
+import type { ListRequestsQuery, RequestListItem } from "@/lib/usage/request-list-schema";
 import type { AdminResult, CreateAdminRequest, CreatedKey, CreatedToken, KeyPage, ManagementApi } from "./contract";
 import type { ApiErrorBody } from "./respond";
 
@@ -54,10 +57,7 @@ export class ManagementClient implements ManagementApi {
   }
 
   listKeys(query: ListKeysInput): Promise<KeyPage> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
-    const qs = params.toString();
-    return this.call("GET", `/keys${qs ? `?${qs}` : ""}`);
+    return this.call("GET", `/keys${queryString(query)}`);
   }
 
   createKey(input: CreateKeyInput): Promise<CreatedKey> {
@@ -100,4 +100,19 @@ export class ManagementClient implements ManagementApi {
   createAdmin(input: CreateAdminRequest): Promise<AdminResult> {
     return this.call("POST", "/admins", input);
   }
+
+  listRequests(query: ListRequestsQuery): Promise<RecordPage<RequestListItem>> {
+    return this.call("GET", `/requests${queryString(query)}`);
+  }
+
+  listEvents(query: ListEventsQuery): Promise<RecordPage<EventListItem>> {
+    return this.call("GET", `/events${queryString(query)}`);
+  }
+}
+
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  const qs = params.toString();
+  return qs ? `?${qs}` : "";
 }

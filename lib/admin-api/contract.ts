@@ -3,8 +3,11 @@
 // the database. A created key or token carries its secret once, beside its view, so
 // `.id` and `.key` mean the same in the API's JSON and in `cli keys create --json`.
 import type { AdminView } from "@/lib/admins/service";
+import type { EventListItem, ListEventsQuery } from "@/lib/events/event-list-schema";
 import type { CreateKeyInput, KeyView, ListKeysInput, UpdateKeyInput } from "@/lib/keys/schemas";
+import type { RecordPage } from "@/lib/pagination";
 import type { TokenView } from "@/lib/tokens/service";
+import type { ListRequestsQuery, RequestListItem } from "@/lib/usage/request-list-schema";
 
 export type CreatedKey = KeyView & { key: string };
 export type CreatedToken = TokenView & { token: string };
@@ -36,6 +39,8 @@ export interface ManagementApi {
   createToken(input: { name: string }): Promise<CreatedToken>;
   revokeToken(id: string): Promise<TokenView>;
   createAdmin(input: CreateAdminRequest): Promise<AdminResult>;
+  listRequests(query: ListRequestsQuery): Promise<RecordPage<RequestListItem>>;
+  listEvents(query: ListEventsQuery): Promise<RecordPage<EventListItem>>;
 }
 
 export function withKeySecret(created: { key: KeyView; secret: string }): CreatedKey {

@@ -20,10 +20,11 @@ export interface CliOptions {
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  // `--import tsx` loads the same TypeScript without the tsx launcher's second process.
+  // `--import tsx` loads the same TypeScript without the tsx launcher's second process;
+  // the condition is the npm scripts' own (see cli/backend.ts).
   const [command, argv] = options.npmScript
     ? ["npm", ["run", options.npmScript, "--", ...args]]
-    : [process.execPath, ["--import", "tsx", "cli/index.ts", ...args]];
+    : [process.execPath, ["--conditions=react-server", "--import", "tsx", "cli/index.ts", ...args]];
   const child: ChildProcess = spawn(command, argv, {
     cwd: ROOT,
     // Not the test runner's environment: jest's NODE_OPTIONS and NODE_ENV are not the operator's.
