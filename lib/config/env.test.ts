@@ -58,4 +58,10 @@ describe("configuration", () => {
     expect(env.ALLOWED_HOSTS).toEqual(["a.example", "b.example"]);
     expect(env.TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "::1"]);
   });
+
+  it("gives a stalled /v1 body 30 s by default and refuses a timeout that is not a positive number", () => {
+    expect(parseEnv({ DATA_DIR: dir() }).REQUEST_BODY_TIMEOUT).toBe(30);
+    expect(parseEnv({ DATA_DIR: dir(), REQUEST_BODY_TIMEOUT: "2.5" }).REQUEST_BODY_TIMEOUT).toBe(2.5);
+    expect(message({ REQUEST_BODY_TIMEOUT: "0" })).toMatch(/REQUEST_BODY_TIMEOUT/);
+  });
 });

@@ -84,6 +84,9 @@ const schema = z.object({
     .refine((xs) => xs.every(isAddressOrCidr), { message: "must be a comma-separated list of IP addresses or CIDR ranges" }),
   // Largest accepted /v1 request body, in bytes (images arrive base64-encoded).
   MAX_REQUEST_BODY_BYTES: positiveInt(10 * 1024 * 1024),
+  // Seconds a client may pause while sending a /v1 request body before it gets a 408;
+  // without it a stalled upload holds its connection for Node's 300 s request timeout.
+  REQUEST_BODY_TIMEOUT: seconds(30),
   // Seconds to open a connection to a provider.
   UPSTREAM_CONNECT_TIMEOUT: seconds(10),
   // Seconds to wait for a provider's response headers (its first byte).

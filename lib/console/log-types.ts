@@ -31,7 +31,7 @@ export const SYSTEM_TYPES = {
 } as const satisfies Record<string, readonly GatewayErrorCode[]>;
 
 /** The gateway's request errors that have no event of their own. */
-export const REQUEST_CODES = ["invalid_json", "invalid_request", "request_too_large", "model_not_found", "unknown_url", "client_closed_request"] as const satisfies readonly GatewayErrorCode[];
+export const REQUEST_CODES = ["invalid_json", "invalid_request", "request_too_large", "model_not_found", "unknown_url", "method_not_allowed", "request_timeout", "client_closed_request"] as const satisfies readonly GatewayErrorCode[];
 
 export const AUDIT_ACTIONS = [
   "key.create",

@@ -1,4 +1,4 @@
-import { parseChatRequest, readJsonBody } from "./body";
+import { nestsDeeperThan, parseChatRequest, readJsonBody } from "./body";
 import { GatewayError } from "./errors";
 
 const request = (body: BodyInit | null, headers: Record<string, string> = {}) =>
@@ -38,6 +38,62 @@ describe("request bodies", () => {
     const bad = await failure(readJsonBody(request('{"model":'), 100));
     expect(bad.code).toBe("invalid_json");
     expect(bad.message).toMatch(/not valid JSON/);
+  });
+
+  it("refuses JSON nested deeper than 128 levels before parsing it (400), and accepts 128", async () => {
+    const nested = (depth: number) => `{"model":"m","messages":[{"content":${"[".repeat(depth - 3)}${"]".repeat(depth - 3)}}]}`;
+    expect(await readJsonBody(request(nested(128)), 1e6)).toMatchObject({ model: "m" });
+    const deep = await failure(readJsonBody(request(nested(129)), 1e6));
+    expect(deep).toMatchObject({ code: "invalid_request", message: "The request body is nested more than 128 levels deep." });
+    // Brackets inside strings, escaped quotes included, are text, not nesting.
+    const text = JSON.stringify({ model: "m", messages: [{ content: `"\\"${"[".repeat(500)}\\` }] });
+    expect(nestsDeeperThan(text, 128)).toBe(false);
+    expect(await readJsonBody(request(text), 1e6)).toEqual(JSON.parse(text));
+    expect(nestsDeeperThan("[".repeat(129), 128)).toBe(true);
+    expect(nestsDeeperThan('["unterminated', 128)).toBe(false);
+  });
+
+  it("answers 408 when the client stops sending its body for the idle time, however long the body takes in all", async () => {
+    let send!: (text: string) => void;
+    const trickle = new ReadableStream<Uint8Array>({
+      start(c) {
+        send = (text) => c.enqueue(new TextEncoder().encode(text));
+      },
+    });
+    jest.useFakeTimers();
+    try {
+      let settled = false;
+      const reading = failure(readJsonBody(request(trickle), 1e6, 200)).finally(() => (settled = true));
+      // Each part arrives within the idle time; the whole takes longer than it.
+      for (const part of ['{"model":', '"m",', '"messages"']) {
+        await jest.advanceTimersByTimeAsync(150);
+        expect(settled).toBe(false);
+        send(part);
+      }
+      await jest.advanceTimersByTimeAsync(150);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(50);
+      const stalled = await reading;
+      expect(stalled).toMatchObject({ code: "request_timeout", message: "The client sent no part of the request body for 0.2 s (REQUEST_BODY_TIMEOUT)." });
+      expect(stalled.status).toBe(408);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it("records a client that goes away while sending its body as a closed request, not our error", async () => {
+    const abort = new AbortController();
+    let fail!: (error: Error) => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"model":'));
+        fail = (error) => c.error(error);
+      },
+    });
+    const reading = failure(readJsonBody(new Request("http://gw.test/v1/chat/completions", { method: "POST", body, signal: abort.signal, duplex: "half" } as RequestInit), 1e6));
+    abort.abort();
+    fail(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+    expect((await reading).code).toBe("client_closed_request");
   });
 
   it("names the offending field and passes every other field through", () => {

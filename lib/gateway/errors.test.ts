@@ -16,6 +16,8 @@ describe("gateway error mapping", () => {
     ["invalid_request", 400, "invalid_request_error", null],
     ["request_too_large", 413, "invalid_request_error", null],
     ["model_not_found", 404, "invalid_request_error", null],
+    ["method_not_allowed", 405, "invalid_request_error", null],
+    ["request_timeout", 408, "invalid_request_error", null],
     ["upstream_unreachable", 502, "upstream_error", null],
     ["upstream_timeout", 504, "upstream_error", null],
     ["upstream_error", 502, "upstream_error", null],
@@ -57,6 +59,10 @@ describe("gateway error mapping", () => {
     expect(outcome.body.error.code).toBe("internal_error");
     expect(outcome.body.error.message).toContain("req-42");
     expect(JSON.stringify(outcome.body)).not.toMatch(/secretThing|\/srv|TypeError/);
+  });
+
+  it("records a client's body timeout as the client's, with no event for the operator", () => {
+    expect(describeError(new GatewayError("request_timeout", "slow"), "r")).toMatchObject({ status: 408, security: null, system: null });
   });
 
   it("answers 503 when limits cannot be checked, and tells SDKs not to retry a missing provider", () => {

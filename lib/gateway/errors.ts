@@ -35,6 +35,10 @@ const GATEWAY_ERRORS = {
   request_too_large: { status: 413, type: "invalid_request_error" },
   model_not_found: { status: 404, type: "invalid_request_error" },
   unknown_url: { status: 404, type: "invalid_request_error" },
+  // A known /v1 path asked with another method; the answer carries Allow.
+  method_not_allowed: { status: 405, type: "invalid_request_error" },
+  // The client stopped sending its body (REQUEST_BODY_TIMEOUT): its timeout, not our failure.
+  request_timeout: { status: 408, type: "invalid_request_error" },
   provider_not_configured: { status: 503, type: "server_error", system: "provider_not_configured", final: true },
   limits_unavailable: { status: 503, type: "server_error", system: "limits_unavailable" },
   upstream_unreachable: { status: 502, type: "upstream_error", system: "upstream_error" },

@@ -12,3 +12,6 @@ export const V1_ROUTES = {
   "POST /v1/chat/completions": chatCompletionsRoute,
   "GET /v1/models": listModelsRoute,
 } as const;
+
+/** Served only by Next's route files: the benchmark's do-nothing baseline measures Next itself (BENCH_ROUTES=1). */
+export const V1_NEXT_ONLY_ROUTES = ["GET /v1/bench-noop", "POST /v1/bench-noop"] as const;

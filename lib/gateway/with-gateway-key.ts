@@ -3,7 +3,8 @@
 // lookup), the key's IP allowlist, rate limit and daily quota; then the handler. It owns
 // what every response shares: the error mapping (errors.ts, the one place), x-request-id,
 // X-RateLimit-* once a key is known, and the usage record with its events. Handlers
-// contain no try/catch.
+// contain no try/catch. What our server refuses before any route runs (unknown path,
+// wrong method, no Host) is answered through the same steps by refuseV1Request.
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import { getEnv } from "@/lib/config/env";
@@ -15,7 +16,7 @@ import type { LimitVerdict, WindowState } from "@/lib/ratelimit/types";
 import type { Usage } from "@/lib/providers/types";
 import type { EventInput } from "@/lib/events/record";
 import { getUsageRecorder, type RequestRecord } from "@/lib/usage/recorder";
-import { describeError, errorResponse, GatewayError, type ErrorOutcome } from "./errors";
+import { describeError, errorResponse, GatewayError, type ErrorOutcome, type GatewayErrorCode } from "./errors";
 import { isHostAllowed } from "@/lib/http/host";
 import { log } from "@/lib/log";
 
@@ -37,13 +38,93 @@ export interface GatewayContext {
 export type GatewayHandler = (request: Request, ctx: GatewayContext) => Promise<Response>;
 
 export function withGatewayKey(handler: GatewayHandler): (request: Request) => Promise<Response> {
-  return async (request) => {
-    const started = performance.now();
-    const requestId = randomUUID();
-    const record: RequestRecord = {
+  return (request) =>
+    answer(request, async (state) => {
+      const { record } = state;
+      const lookup = await lookupKey(bearerToken(request.headers.get("authorization")));
+      if (!lookup.ok) {
+        // A disabled or expired key's refusal belongs in that key's logs.
+        record.keyId = lookup.keyId ?? null;
+        throw keyRefusal(lookup);
+      }
+      const key = lookup.key;
+      record.keyId = key.id;
+      if (!key.ipAllowed(record.clientIp)) {
+        throw new GatewayError("ip_not_allowed", `Requests from ${record.clientIp ?? "an unknown address"} are not allowed for this API key.`);
+      }
+      const verdict = await getLimiter().check({ keyId: key.id, rateLimit: key.rateLimit, dailyLimit: key.dailyLimit });
+      state.window = verdict.window;
+      if (!verdict.allowed) throw limitRefusal(verdict);
+      record.countedDay = verdict.day;
+      const ctx: GatewayContext = {
+        requestId: record.requestId,
+        key,
+        clientIp: record.clientIp,
+        record,
+        elapsed: state.elapsed,
+        deferRecord: () => {
+          state.deferred = true;
+          return (end) => {
+            if (end.error) {
+              record.errorCode = end.error.code;
+              record.errorMessage = end.error.message;
+              if (end.error.code !== "client_closed_request") state.events.push(streamFailureEvent(record));
+            } else if (end.clientClosed) {
+              record.errorCode = "client_closed_request";
+            }
+            finishRecord(record, 200, state.elapsed(), state.events);
+          };
+        },
+      };
+      return handler(request, ctx);
+    });
+}
+
+/** What our server refuses on /v1 before any route runs (lib/server/direct-routes.ts). */
+export interface V1Refusal {
+  code: Extract<GatewayErrorCode, "unknown_url" | "method_not_allowed" | "invalid_request">;
+  message: string;
+  /** The methods the path answers, for a 405's Allow header. */
+  allow?: readonly string[];
+  /** The method asked, when the Request cannot carry it (fetch refuses TRACE). */
+  method?: string;
+}
+
+/**
+ * Answers a refusal made by our server (unknown path, wrong method, no Host) like every
+ * other /v1 refusal: Host check first, the one error mapping, x-request-id, one record.
+ */
+export function refuseV1Request(request: Request, refusal: V1Refusal): Promise<Response> {
+  return answer(
+    request,
+    async () => {
+      throw new GatewayError(refusal.code, refusal.message, { headers: refusal.allow ? { allow: refusal.allow.join(", ") } : undefined });
+    },
+    refusal.method,
+  );
+}
+
+interface RequestState {
+  record: RequestRecord;
+  /** The key's rate-limit window once checked, for the X-RateLimit-* headers. */
+  window: WindowState | null;
+  /** Set when a stream writes the record when it ends. */
+  deferred: boolean;
+  /** Written with the record, in the same journal entry. */
+  events: EventInput[];
+  elapsed(): number;
+}
+
+// What every /v1 answer shares: the Host check, the error mapping, x-request-id and
+// X-RateLimit-* headers, and exactly one record.
+async function answer(request: Request, work: (state: RequestState) => Promise<Response>, method = request.method): Promise<Response> {
+  const started = performance.now();
+  const requestId = randomUUID();
+  const state: RequestState = {
+    record: {
       requestId,
       keyId: null,
-      method: request.method,
+      method,
       path: pathOf(request.url),
       model: null,
       provider: null,
@@ -59,73 +140,39 @@ export function withGatewayKey(handler: GatewayHandler): (request: Request) => P
       clientIp: clientIp(request.headers),
       stream: false,
       countedDay: null,
-    };
-    const elapsed = () => performance.now() - started;
-    let window: WindowState | null = null;
-    let deferred = false;
-    const events: EventInput[] = [];
-    let response: Response;
-    try {
-      const allowedHosts = getEnv().ALLOWED_HOSTS;
-      if (allowedHosts.length && !isHostAllowed(request.headers.get("host") ?? new URL(request.url).host, allowedHosts)) {
-        throw new GatewayError("host_not_allowed", "This server does not answer to that host name.");
-      }
-      const lookup = await lookupKey(bearerToken(request.headers.get("authorization")));
-      if (!lookup.ok) {
-        // A disabled or expired key's refusal belongs in that key's logs.
-        record.keyId = lookup.keyId ?? null;
-        throw keyRefusal(lookup);
-      }
-      const key = lookup.key;
-      record.keyId = key.id;
-      if (!key.ipAllowed(record.clientIp)) {
-        throw new GatewayError("ip_not_allowed", `Requests from ${record.clientIp ?? "an unknown address"} are not allowed for this API key.`);
-      }
-      const verdict = await getLimiter().check({ keyId: key.id, rateLimit: key.rateLimit, dailyLimit: key.dailyLimit });
-      window = verdict.window;
-      if (!verdict.allowed) throw limitRefusal(verdict);
-      record.countedDay = verdict.day;
-      const ctx: GatewayContext = {
-        requestId,
-        key,
-        clientIp: record.clientIp,
-        record,
-        elapsed,
-        deferRecord: () => {
-          deferred = true;
-          return (end) => {
-            if (end.error) {
-              record.errorCode = end.error.code;
-              record.errorMessage = end.error.message;
-              if (end.error.code !== "client_closed_request") events.push(streamFailureEvent(record));
-            } else if (end.clientClosed) {
-              record.errorCode = "client_closed_request";
-            }
-            finishRecord(record, 200, elapsed(), events);
-          };
-        },
-      };
-      response = await handler(request, ctx);
-    } catch (error) {
-      deferred = false;
-      const outcome = describeError(error, requestId);
-      // The stack only: an error object's own fields could carry request options.
-      if (outcome.code === "internal_error") log.error(`[gateway] request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
-      response = errorResponse(outcome);
-      record.errorCode = outcome.code;
-      record.errorMessage = outcome.body.error.message;
-      const event = refusalEvent(record, outcome);
-      if (event) events.push(event);
-    }
-    response.headers.set("x-request-id", requestId);
-    if (window) {
-      response.headers.set("x-ratelimit-limit", String(window.limit));
-      response.headers.set("x-ratelimit-remaining", String(window.remaining));
-      response.headers.set("x-ratelimit-reset", String(Math.ceil(window.resetAt / 1000)));
-    }
-    if (!deferred) finishRecord(record, response.status, elapsed(), events);
-    return response;
+    },
+    window: null,
+    deferred: false,
+    events: [],
+    elapsed: () => performance.now() - started,
   };
+  const { record } = state;
+  let response: Response;
+  try {
+    const allowedHosts = getEnv().ALLOWED_HOSTS;
+    if (allowedHosts.length && !isHostAllowed(request.headers.get("host") ?? new URL(request.url).host, allowedHosts)) {
+      throw new GatewayError("host_not_allowed", "This server does not answer to that host name.");
+    }
+    response = await work(state);
+  } catch (error) {
+    state.deferred = false;
+    const outcome = describeError(error, requestId);
+    // The stack only: an error object's own fields could carry request options.
+    if (outcome.code === "internal_error") log.error(`[gateway] request ${requestId} failed: ${(error as Error)?.stack ?? String(error)}`);
+    response = errorResponse(outcome);
+    record.errorCode = outcome.code;
+    record.errorMessage = outcome.body.error.message;
+    const event = refusalEvent(record, outcome);
+    if (event) state.events.push(event);
+  }
+  response.headers.set("x-request-id", requestId);
+  if (state.window) {
+    response.headers.set("x-ratelimit-limit", String(state.window.limit));
+    response.headers.set("x-ratelimit-remaining", String(state.window.remaining));
+    response.headers.set("x-ratelimit-reset", String(Math.ceil(state.window.resetAt / 1000)));
+  }
+  if (!state.deferred) finishRecord(record, response.status, state.elapsed(), state.events);
+  return response;
 }
 
 // Journals the record with its events (one write) before the response's last byte leaves.

@@ -46,8 +46,12 @@ export function clientIp(headers: Headers): string | null {
 /** True when the request reached us through a trusted proxy, whose X-Forwarded-* headers we may believe. */
 export function fromTrustedProxy(headers: Headers): boolean {
   if (!g.__akmPeerHeaderSet) return false;
-  const peer = headers.get(PEER_HEADER);
-  return peer ? trustedProxies()(normalizeIp(peer)) : false;
+  return isTrustedProxy(headers.get(PEER_HEADER));
+}
+
+/** True when this socket address is in TRUSTED_PROXIES. */
+export function isTrustedProxy(address: string | null | undefined): boolean {
+  return address ? trustedProxies()(normalizeIp(address)) : false;
 }
 
 /** For tests: forget the compiled proxy list after the environment changed. */

@@ -5,7 +5,8 @@
 import { getEnv } from "@/lib/config/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { readMigrations } from "@/lib/db/migrate";
-import { V1_ROUTES } from "@/lib/gateway/routes";
+import { V1_NEXT_ONLY_ROUTES, V1_ROUTES } from "@/lib/gateway/routes";
+import { refuseV1Request } from "@/lib/gateway/with-gateway-key";
 import { sweepExpiredKeys } from "@/lib/keys/service";
 import { stopChangePoller } from "@/lib/keys/verify";
 import { issueLocalToken } from "@/lib/tokens/service";
@@ -54,7 +55,7 @@ async function start(): Promise<void> {
   stops.push(scheduleRetention(getDb, { requestLogDays: env.REQUEST_LOG_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS }, log));
   // Records a previous run left in the journal (a crash, a database outage) are replayed now.
   getUsageRecorder();
-  registerDirectRoutes(V1_ROUTES);
+  registerDirectRoutes(V1_ROUTES, { nextOnly: env.BENCH_ROUTES ? V1_NEXT_ONLY_ROUTES : [], refuse: refuseV1Request });
   const sweep = () => sweepExpiredKeys().catch((error) => log.warn(`[keys] expiry sweep failed: ${(error as Error).message}`));
   await sweep();
   const timer = setInterval(sweep, SWEEP_MS);

@@ -1,7 +1,9 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PEER_HEADER } from "@/lib/http/client-ip";
-import { findDirectRoute, registerDirectRoutes, serveDirect, type WebHandler } from "./direct-routes";
+import type { V1Refusal } from "@/lib/gateway/with-gateway-key";
+import { openRaw, requestText } from "@/test/helpers/raw-http";
+import { findDirectRoute, refuseV1, registerDirectRoutes, routeV1, serveDirect, type WebHandler } from "./direct-routes";
 
 let server: Server;
 let base: string;
@@ -116,5 +118,99 @@ describe("direct routes", () => {
       setTimeout(() => reject(new Error("no first chunk")), 10_000).unref();
     });
     await Promise.all([sawAbort, sawCancel]);
+  });
+
+  it("routes /v1: the handler, Next's route file (null), 405 with Allow for a known path, 404 for the rest", async () => {
+    const chat: WebHandler = async () => new Response("chat");
+    const models: WebHandler = async () => new Response("models");
+    const refusals: V1Refusal[] = [];
+    const refuse = async (_: Request, refusal: V1Refusal) => {
+      refusals.push(refusal);
+      return new Response(null, { status: 418 });
+    };
+    registerDirectRoutes({ "POST /v1/chat/completions": chat, "GET /v1/models": models }, { nextOnly: ["POST /v1/bench-noop"], refuse });
+    expect(routeV1("POST", "/v1/chat/completions", true)).toBe(chat);
+    expect(routeV1("HEAD", "/v1/models", true)).toBe(models);
+    expect(routeV1("POST", "/v1/chat/completions", false)).toBeNull();
+    expect(routeV1("POST", "/v1/bench-noop", true)).toBeNull();
+    const answers = [
+      routeV1("GET", "/v1/chat/completions", true),
+      routeV1("TRACE", "/v1/models", false),
+      routeV1("GET", "/v1/bench-noop", true),
+      routeV1("POST", "/v1/embeddings", true),
+      routeV1("GET", "/v1", true),
+    ];
+    for (const answer of answers) expect((await answer!(new Request("http://gw.test/"))).status).toBe(418);
+    expect(refusals).toEqual([
+      { code: "method_not_allowed", message: "GET is not allowed on /v1/chat/completions; use POST.", allow: ["POST"], method: "GET" },
+      { code: "method_not_allowed", message: "TRACE is not allowed on /v1/models; use GET.", allow: ["GET", "HEAD"], method: "TRACE" },
+      { code: "method_not_allowed", message: "GET is not allowed on /v1/bench-noop; use POST.", allow: ["POST"], method: "GET" },
+      { code: "unknown_url", message: "Invalid URL (POST /v1/embeddings)", method: "POST" },
+      { code: "unknown_url", message: "Invalid URL (GET /v1)", method: "GET" },
+    ]);
+    expect(refuseV1({ code: "invalid_request", message: "no Host" })).not.toBeNull();
+  });
+
+  it("leaves /v1 to Next until the gateway has registered its refusals", () => {
+    registerDirectRoutes({ "POST /v1/chat/completions": async () => new Response("chat") });
+    expect(routeV1("GET", "/v1/nope", true)).toBeNull();
+    expect(refuseV1({ code: "invalid_request", message: "no Host" })).toBeNull();
+  });
+
+  it("hands a TRACE request, which fetch's Request refuses, to its handler", async () => {
+    handler = async (request) => new Response(`${request.method} ${request.body === null}`, { status: 405 });
+    const exchange = openRaw(base, requestText("TRACE", "/v1/models", { Host: "gw.test", Connection: "close" }));
+    expect(await exchange.response).toMatchObject({ status: 405, body: "GET true" });
+    exchange.socket.destroy();
+  });
+
+  it("answers before a large body has arrived and then closes the connection with FIN, not a reset", async () => {
+    handler = async () => new Response("too large", { status: 413 });
+    const exchange = openRaw(base, requestText("POST", "/v1/upload", { Host: "gw.test", "Transfer-Encoding": "chunked" }));
+    let ended = false;
+    const finished = new Promise<string>((resolve) => {
+      exchange.socket.once("end", () => resolve("end"));
+      exchange.socket.once("error", (error) => resolve(`error ${error.message}`));
+    });
+    exchange.response.then(() => (ended = true), () => (ended = true));
+    const chunk = Buffer.from(`10000\r\n${"x".repeat(0x10000)}\r\n`);
+    // 13 MB at most; the answer comes long before.
+    for (let sent = 0; !ended && sent < 200; sent++) {
+      if (!exchange.socket.write(chunk)) await new Promise((resolve) => exchange.socket.once("drain", resolve).once("close", resolve));
+    }
+    expect(await exchange.response).toMatchObject({ status: 413, body: "too large", headers: { connection: "close" } });
+    expect(await finished).toBe("end");
+    exchange.socket.destroy();
+  });
+
+  it("delivers a long answer in full to a client still sending, instead of resetting the connection under it", async () => {
+    // 4 MB does not fit the sockets' buffers: it is still on its way when our side is done.
+    const answer = "e".repeat(4 * 1024 * 1024);
+    handler = async () => new Response(answer, { status: 413 });
+    const exchange = openRaw(base, requestText("POST", "/v1/upload", { Host: "gw.test", "Transfer-Encoding": "chunked" }));
+    const chunk = Buffer.from(`10000\r\n${"x".repeat(0x10000)}\r\n`);
+    // The client keeps sending while it reads the answer.
+    let answered = false;
+    exchange.response.then(() => (answered = true), () => (answered = true));
+    exchange.socket.on("error", () => undefined);
+    while (!answered && !exchange.socket.destroyed) {
+      if (!exchange.socket.write(chunk)) await new Promise((resolve) => exchange.socket.once("drain", resolve).once("close", resolve));
+    }
+    const response = await exchange.response;
+    expect(response.status).toBe(413);
+    expect(response.body.length).toBe(answer.length);
+    exchange.socket.destroy();
+  });
+
+  it("keeps the connection after a refusal that did not read a small body, dropping the body", async () => {
+    let calls = 0;
+    handler = async (request) => new Response(`answer ${++calls} ${request.method}`, { status: calls === 1 ? 401 : 200 });
+    const exchange = openRaw(base, requestText("POST", "/v1/first", { Host: "gw.test" }, "x".repeat(1000)));
+    expect(await exchange.response).toMatchObject({ status: 401, body: "answer 1 POST" });
+    expect(exchange.socket.readyState).toBe("open");
+    const second = new Promise<string>((resolve) => exchange.socket.on("data", (data) => data.includes("answer 2") && resolve(data.toString())));
+    exchange.socket.write(requestText("GET", "/v1/second", { Host: "gw.test" }));
+    expect(await second).toMatch(/^HTTP\/1\.1 200[\s\S]*answer 2 GET/);
+    exchange.socket.destroy();
   });
 });

@@ -1,7 +1,10 @@
 // The production server behind `npm start`: Next's request handler inside our own
-// node:http server, for three things `next start` cannot do —
+// node:http server, for things `next start` cannot do —
 //  - build on first start (lib/server/build.ts);
 //  - tell route handlers the socket's address (PEER_HEADER), which Next hides;
+//  - refuse what Next would mishandle before it sees it (lib/server/front-door.ts): foreign
+//    Host names, forwarding headers from untrusted peers, methods and targets Next answers
+//    with a 500, and /v1 paths it would answer with an HTML page;
 //  - on SIGTERM, stop accepting, let in-flight requests and streams finish, then run the
 //    shutdown hooks (flush usage records, close the database) before exiting.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -9,10 +12,11 @@ import { rmSync, writeFileSync } from "node:fs";
 import next from "next";
 import { loadDotEnv } from "@/lib/config/dotenv";
 import { ConfigError, getEnv, type Env } from "@/lib/config/env";
-import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
-import { isHostAllowed } from "@/lib/http/host";
+import { isTrustedProxy, markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { ensureBuild } from "./build";
-import { findDirectRoute, serveDirect } from "./direct-routes";
+import { closeAfterResponse } from "./connection";
+import { refuseV1, routeV1, serveDirect } from "./direct-routes";
+import { admitRequest } from "./front-door";
 import { runShutdownHooks } from "./lifecycle";
 import { serverInfoPath } from "./local-files";
 
@@ -44,20 +48,23 @@ export async function startServer(root: string, options: { build?: boolean } = {
 
   let inflight = 0;
   let drained: (() => void) | null = null;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  // Host is checked in admitRequest, which answers in JSON; Node's own check answers an
+  // empty 400.
+  const server = createServer({ requireHostHeader: false }, (req: IncomingMessage, res: ServerResponse) => {
     // Overwrite whatever the client sent: only the socket knows who is calling.
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
     inflight++;
     res.once("close", () => {
       if (--inflight === 0) drained?.();
     });
-    // /v1 answers a wrong Host itself, in OpenAI's shape; everything else is refused here.
-    if (env.ALLOWED_HOSTS.length && !req.url?.startsWith("/v1/") && !isHostAllowed(req.headers.host ?? null, env.ALLOWED_HOSTS)) {
-      res.writeHead(400, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "host_not_allowed", message: "This server does not answer to that host name (ALLOWED_HOSTS)." } }));
+    const door = admitRequest(req, { allowedHosts: env.ALLOWED_HOSTS, trustedPeer: isTrustedProxy(req.socket.remoteAddress) });
+    if (door.kind === "refuse") {
+      closeAfterResponse(res);
+      res.writeHead(door.status, { "content-type": "application/json", ...door.headers });
+      res.end(JSON.stringify({ error: { code: door.code, message: door.message } }));
       return;
     }
-    const direct = env.V1_DIRECT ? findDirectRoute(req.method, req.url) : undefined;
+    const direct = door.kind === "v1" ? (door.refusal ? refuseV1(door.refusal) : routeV1(req.method ?? "", door.path, env.V1_DIRECT)) : null;
     if (direct) {
       serveDirect(direct, req, res).catch((error: Error) => {
         // The handlers map their own errors; reaching here is a bug in this host.
