@@ -78,7 +78,8 @@ export async function verifyToken(secret: string): Promise<{ id: string; name: s
 /**
  * Issues a fresh local credential for the CLI at every server start and keeps it in the
  * data directory (mode 0600), replacing the previous one: whoever can read the data
- * directory already owns the embedded database.
+ * directory already owns the embedded database. The server takes it over loopback only
+ * (lib/admin-api/auth.ts), so a copy of the directory does not manage it from elsewhere.
  */
 export async function issueLocalToken(dataDir: string): Promise<void> {
   const { secret, prefix, hash } = generateSecret("managementToken");
