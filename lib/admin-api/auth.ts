@@ -52,7 +52,7 @@ function forwarded(headers: Headers, peer: string): boolean {
  * connects over loopback, so a forwarded request is refused too (headers can only make
  * this stricter, never looser).
  */
-export function isLoopbackCall(headers: Headers): boolean {
+function isLoopbackCall(headers: Headers): boolean {
   const peer = socketPeer(headers);
   if (peer === null) return false;
   const loopback = peer === "::1" || (isIP(peer) === 4 && peer.startsWith("127."));

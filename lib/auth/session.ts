@@ -35,7 +35,7 @@ export interface AdminSession {
 }
 
 /** What a session token holds besides next-auth's own iat/exp/jti. */
-export const sessionClaims = z.object({
+const sessionClaims = z.object({
   sub: z.string().min(1),
   email: z.string(),
   name: z.string().nullish(),
