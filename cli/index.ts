@@ -75,7 +75,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const backend = ctx.backend();
     const refused = backend?.kind === "server" && error instanceof AppError && error.code === "unauthorized";
-    const reported = refused ? new CliFailure("the running server refused the CLI's local credential (DATA_DIR/cli-token); restart the server to issue a new one") : error;
+    const reported = refused
+      ? new CliFailure(
+          `the running server refused the CLI's local credential (DATA_DIR/cli-token): ${error.message}. ` +
+            "It is accepted over loopback only: a server listening on one non-loopback address (HOST) cannot take it, so stop that server or let it listen on 0.0.0.0; otherwise restart the server to issue a new credential.",
+        )
+      : error;
     return reportError(reported, (line) => process.stderr.write(`${line}\n`));
   } finally {
     await ctx.backend()?.close().catch(() => undefined);

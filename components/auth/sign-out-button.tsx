@@ -7,18 +7,29 @@ import { signOut } from "@/lib/auth/client";
 export function SignOutButton() {
   const { t } = useI18n();
   const [pending, setPending] = useState(false);
+  const [failed, setFailed] = useState(false);
   return (
-    <Button
-      variant="ghost"
-      size="sm"
-      disabled={pending}
-      onClick={async () => {
-        setPending(true);
-        await signOut().catch(() => undefined);
-        window.location.assign("/signin");
-      }}
-    >
-      {t("nav.signOut")}
-    </Button>
+    <>
+      {failed ? (
+        <span role="alert" className="text-xs text-red-700">
+          {t("nav.signOutFailed")}
+        </span>
+      ) : null}
+      <Button
+        variant="ghost"
+        size="sm"
+        disabled={pending}
+        onClick={async () => {
+          setPending(true);
+          setFailed(false);
+          // Leave only once the server has ended the session; otherwise it is still valid.
+          if (await signOut()) return window.location.assign("/signin");
+          setFailed(true);
+          setPending(false);
+        }}
+      >
+        {t("nav.signOut")}
+      </Button>
+    </>
   );
 }

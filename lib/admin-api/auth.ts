@@ -1,7 +1,11 @@
 // Who is calling the management API: a management token as a bearer credential (the
 // CLI's local token included), or a signed-in console admin's session cookie.
+import { isIP } from "node:net";
 import { getAdminSession } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import { recordEvent } from "@/lib/events/record";
+import { clientIp, socketPeer } from "@/lib/http/client-ip";
+import { normalizeIp } from "@/lib/keys/ip";
 import { verifyToken } from "@/lib/tokens/service";
 
 export type Principal = {
@@ -30,6 +34,31 @@ type Authenticator = (request: Request) => Promise<Principal | null>;
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
+/**
+ * Whether a proxy passed this request on for someone else. Next fills X-Forwarded-For
+ * with the socket's address when the client sent none, so only other addresses count.
+ */
+function forwarded(headers: Headers, peer: string): boolean {
+  if (headers.has("forwarded") || headers.has("x-real-ip")) return true;
+  const hops = headers.get("x-forwarded-for")?.split(",") ?? [];
+  return hops.some((hop) => normalizeIp(hop.trim()) !== peer);
+}
+
+/**
+ * The local credential (DATA_DIR/cli-token) stands for "someone on this machine": the CLI
+ * connects to the server over loopback. The file travels with every copy of DATA_DIR,
+ * so a copy must not be enough to manage this server from elsewhere. Judged on the
+ * socket's address, which the client cannot choose; a proxy on this machine also
+ * connects over loopback, so a forwarded request is refused too (headers can only make
+ * this stricter, never looser).
+ */
+function isLoopbackCall(headers: Headers): boolean {
+  const peer = socketPeer(headers);
+  if (peer === null) return false;
+  const loopback = peer === "::1" || (isIP(peer) === 4 && peer.startsWith("127."));
+  return loopback && !forwarded(headers, peer);
+}
+
 const bearerToken: Authenticator = async (request) => {
   const header = request.headers.get("authorization");
   if (header === null) return null;
@@ -37,6 +66,18 @@ const bearerToken: Authenticator = async (request) => {
   if (!match) throw new AuthFailure("the Authorization header must be `Bearer <management token>`", true);
   const token = await verifyToken(match[1]);
   if (!token) throw new AuthFailure("invalid or revoked management token", true);
+  if (token.local && !isLoopbackCall(request.headers)) {
+    const ip = clientIp(request.headers);
+    await recordEvent({
+      category: "security",
+      level: "warn",
+      type: "local_credential_refused",
+      message: `The local CLI credential was used from ${ip ?? "an unknown address"}, not from this machine's loopback: refused`,
+      clientIp: ip,
+      details: { peer: socketPeer(request.headers) },
+    });
+    throw new AuthFailure("the local CLI credential is accepted only from this machine's loopback address (127.0.0.1 or ::1), not through a proxy", true);
+  }
   return { kind: "token", id: token.id, name: token.name, local: token.local, actor: token.local ? "cli" : `token:${token.name}` };
 };
 

@@ -15,6 +15,13 @@ beforeAll(async () => {
   token = (await createToken({ name: "deploy" }, cli)).secret;
 });
 
+/** A fresh local CLI credential, as the server issues it at start. */
+async function localToken(): Promise<string> {
+  await issueLocalToken(process.env.DATA_DIR!);
+  const { readFileSync } = await import("node:fs");
+  return readFileSync(`${process.env.DATA_DIR}/cli-token`, "utf8").trim();
+}
+
 function request(init: RequestInit & { bearer?: string | null } = {}, path = "/api/admin/test"): Request {
   const headers = new Headers(init.headers);
   const bearer = init.bearer === undefined ? token : init.bearer;
@@ -70,10 +77,35 @@ describe("withAdminApi: authentication", () => {
     expect(response.status).toBe(200);
     expect((await response.json()).actor).toBe("token:deploy");
 
-    await issueLocalToken(process.env.DATA_DIR!);
-    const { readFileSync } = await import("node:fs");
-    const local = readFileSync(`${process.env.DATA_DIR}/cli-token`, "utf8").trim();
-    expect((await (await echo(request({ bearer: local }), noParams)).json()).actor).toBe("cli");
+    markPeerHeaderTrusted();
+    expect((await (await echo(request({ bearer: await localToken(), headers: { [PEER_HEADER]: "127.0.0.1" } }), noParams)).json()).actor).toBe("cli");
+  });
+
+  it("accepts the local CLI credential only from loopback, as our server saw the socket", async () => {
+    const local = await localToken();
+    const from = (peer: string | null, headers: Record<string, string> = {}) =>
+      echo(request({ bearer: local, headers: { ...(peer === null ? {} : { [PEER_HEADER]: peer }), ...headers } }), noParams).then((r) => r.status);
+    markPeerHeaderTrusted();
+    expect(await from("127.0.0.1")).toBe(200);
+    expect(await from("::1")).toBe(200);
+    expect(await from("::ffff:127.0.0.1")).toBe(200);
+    // Next fills X-Forwarded-For with the socket's address when the client sent none.
+    expect(await from("127.0.0.1", { "x-forwarded-for": "127.0.0.1" })).toBe(200);
+    expect(await from("192.0.2.10")).toBe(401);
+    expect(await from("192.0.2.10", { "x-forwarded-for": "127.0.0.1" })).toBe(401);
+    expect(await from(null)).toBe(401);
+    // A proxy on this machine forwarding someone else's request.
+    expect(await from("127.0.0.1", { "x-forwarded-for": "203.0.113.9" })).toBe(401);
+    expect(await from("127.0.0.1", { "x-forwarded-for": "203.0.113.9, 127.0.0.1" })).toBe(401);
+    expect(await from("127.0.0.1", { "x-real-ip": "203.0.113.9" })).toBe(401);
+    expect(await from("127.0.0.1", { forwarded: "for=203.0.113.9" })).toBe(401);
+    const refusal = await echo(request({ bearer: local, headers: { [PEER_HEADER]: "192.0.2.10" } }), noParams);
+    expect((await errorOf(refusal)).message).toMatch(/only from this machine's loopback/);
+    const events = await db.prisma.event.findMany({ where: { type: "local_credential_refused" } });
+    expect(events).toHaveLength(8);
+    expect(events[0]).toMatchObject({ category: "security", level: "warn", clientIp: "192.0.2.10" });
+    // An ordinary management token is not bound to an address.
+    expect((await echo(request({ headers: { [PEER_HEADER]: "192.0.2.10" } }), noParams)).status).toBe(200);
   });
 
   it("records when a token was last used", async () => {

@@ -4,7 +4,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { auditEntry, type Actor } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
-import { parseInput } from "@/lib/validation";
+import { parseInput, plainText } from "@/lib/validation";
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
 const ARGON2 = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -15,7 +15,7 @@ export const adminPassword = z
   .min(10, "must be at least 10 characters")
   .max(256, "must be at most 256 characters");
 
-export const createAdminInput = z.object({ email: adminEmail, password: adminPassword, name: z.string().trim().max(100).optional() }).strict();
+export const createAdminInput = z.object({ email: adminEmail, password: adminPassword, name: plainText(z.string().trim().max(100)).optional() }).strict();
 
 export interface AdminView {
   id: string;

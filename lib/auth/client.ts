@@ -39,6 +39,13 @@ export async function signInWithPassword(email: string, password: string, callba
   }
 }
 
-export async function signOut(): Promise<void> {
-  await post("signout", { callbackUrl: "/signin" });
+/** True once the server has ended the session; false when it could not (try again). */
+export async function signOut(): Promise<boolean> {
+  try {
+    const { status, url } = await post("signout", { callbackUrl: "/signin" });
+    // A refused CSRF token is a 200 too, pointing back with `csrf=true`; nothing was ended.
+    return status < 400 && !(url && new URL(url, window.location.origin).searchParams.has("csrf"));
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
 // next-auth configuration, built per request: whether cookies are Secure depends on how
-// the browser reached us (HTTPS through a trusted proxy), and the client IP feeds the
-// sign-in limits.
+// the browser reached us (HTTPS through a trusted proxy), the client IP feeds the
+// sign-in limits and events, and sign-out reports back whether it ended the sessions.
 //
 // NEXTAUTH_URL is not needed. next-auth uses it to build absolute URLs; our flow only
 // ever returns paths (callbacks.redirect), and the sign-in form reads nothing else from
@@ -10,21 +10,24 @@
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/config/env";
-import { getDb } from "@/lib/db/client";
+import { recordEvent } from "@/lib/events/record";
 import { authorizeSignIn, SigninRefused } from "./authorize";
 import { safeCallbackPath } from "./callback-url";
-import { passwordStamp, SESSION_MAX_AGE_SECONDS } from "./session";
+import { endAdminSessions, isSessionLive, newSessionClaims, SESSION_MAX_AGE_SECONDS, type SessionClaims } from "./session";
 import { log } from "@/lib/log";
 
 export interface AuthRequestContext {
   secure: boolean;
   ip: string | null;
+  /** Set when a sign-out could not end the sessions on the server (the database failed). */
+  signOutFailed?: boolean;
 }
 
 // next-auth's own logger prints metadata objects; keep its codes, drop the rest, and
-// skip the NEXTAUTH_URL warning (see above).
+// skip the NEXTAUTH_URL warning (see above). JWT_SESSION_ERROR is an ended, expired or
+// forged session presented to /api/auth/session: the client's problem, not ours.
 const logger = {
-  error: (code: string) => log.error(`[auth] next-auth error ${code}`),
+  error: (code: string) => (code === "JWT_SESSION_ERROR" ? log.warn(`[auth] refused a session that has ended (${code})`) : log.error(`[auth] next-auth error ${code}`)),
   warn: (code: string) => {
     if (code !== "NEXTAUTH_URL") log.warn(`[auth] next-auth warning ${code}`);
   },
@@ -47,9 +50,7 @@ export function buildAuthOptions(context: AuthRequestContext): AuthOptions {
         async authorize(credentials) {
           try {
             const admin = await authorizeSignIn(credentials, context.ip);
-            const row = await getDb().adminUser.findUniqueOrThrow({ where: { id: admin.id }, select: { passwordHash: true } });
-            const user = { id: admin.id, email: admin.email, name: admin.name, pv: passwordStamp(row.passwordHash) };
-            return user;
+            return { id: admin.id, email: admin.email, name: admin.name, claims: await newSessionClaims(admin.id) };
           } catch (error) {
             // next-auth puts the message into the `error` query the sign-in form reads.
             if (error instanceof SigninRefused) throw new Error(error.code);
@@ -59,8 +60,11 @@ export function buildAuthOptions(context: AuthRequestContext): AuthOptions {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user) return { sub: user.id, email: user.email, name: user.name, pv: (user as { pv?: string }).pv };
+      async jwt({ token, user }) {
+        if (user) return (user as unknown as { claims: SessionClaims }).claims;
+        // /api/auth/session renews the cookie: not for a session that has ended (next-auth
+        // then clears the cookie and answers with no session).
+        if (!(await isSessionLive(token))) throw new Error("session ended");
         return token;
       },
       session({ session, token }) {
@@ -68,6 +72,27 @@ export function buildAuthOptions(context: AuthRequestContext): AuthOptions {
       },
       redirect({ url }) {
         return safeCallbackPath(url);
+      },
+    },
+    events: {
+      // After next-auth has checked the CSRF token; it clears the cookie whatever happens
+      // here, so a failure is reported through the context (the route then answers 503).
+      async signOut({ token }) {
+        try {
+          const admin = await endAdminSessions(token);
+          if (!admin) return;
+          await recordEvent({
+            category: "security",
+            level: "info",
+            type: "signed_out",
+            message: `${admin.email} signed out, ending all of their sessions`,
+            clientIp: context.ip,
+            details: { account: admin.email },
+          });
+        } catch (error) {
+          context.signOutFailed = true;
+          log.error(`[auth] sign-out could not end the sessions: ${(error as Error).message}`);
+        }
       },
     },
   };

@@ -1,8 +1,16 @@
 // Console sessions: next-auth issues them (lib/auth/options.ts) as encrypted JWTs in a
 // cookie; this module reads them for pages, server actions, route handlers and the
-// management API. A session also carries a stamp of the admin's password hash, so a
-// password reset or a deleted admin ends every session at once, and it lasts at most
-// SESSION_MAX_AGE from sign-in.
+// management API. A session carries a stamp of the admin's password hash and session
+// version, checked against the database on every use: a password change or a sign-out
+// (which bumps the version) ends the admin's sessions at once, and so does deleting the
+// admin. A session lasts at most SESSION_MAX_AGE from sign-in, however often next-auth
+// renews the cookie.
+//
+// Sign-out ends all of the admin's sessions, not only the one signing out: sessions are
+// not stored, so the only thing the server can revoke is "every session of this admin
+// issued before now". That is also what sign-out is for here — a session cookie copied
+// from any device (a shared machine, a leaked browser profile) stops working when the
+// admin signs out anywhere. The cost is signing in again on the admin's other devices.
 import "server-only";
 import { createHash } from "node:crypto";
 import { decode } from "next-auth/jwt";
@@ -26,14 +34,48 @@ export interface AdminSession {
   name: string | null;
 }
 
-/** Changes whenever the password does; never the hash itself. */
-export function passwordStamp(passwordHash: string): string {
-  return createHash("sha256").update(passwordHash).digest("base64url").slice(0, 16);
+/** What a session token holds besides next-auth's own iat/exp/jti. */
+const sessionClaims = z.object({
+  sub: z.string().min(1),
+  email: z.string(),
+  name: z.string().nullish(),
+  /** sessionStamp() of the admin at sign-in. */
+  stamp: z.string(),
+  /** Sign-in time in seconds; next-auth renews iat and exp, never this. */
+  authTime: z.number().int(),
+});
+export type SessionClaims = z.infer<typeof sessionClaims>;
+
+const stampSelect = { id: true, email: true, name: true, passwordHash: true, sessionVersion: true } as const;
+
+/** Changes whenever the password or the session version does; reveals neither. */
+function sessionStamp(admin: { passwordHash: string; sessionVersion: number }): string {
+  return createHash("sha256").update(`${admin.passwordHash}\n${admin.sessionVersion}`).digest("base64url").slice(0, 22);
 }
 
-const claims = z.object({ sub: z.string().min(1), email: z.string(), pv: z.string() });
+/** The claims of a new session for an admin who has just proved their password. */
+export async function newSessionClaims(adminId: string, now = Date.now()): Promise<SessionClaims> {
+  const admin = await getDb().adminUser.findUniqueOrThrow({ where: { id: adminId }, select: stampSelect });
+  return { sub: admin.id, email: admin.email, name: admin.name, stamp: sessionStamp(admin), authTime: Math.floor(now / 1000) };
+}
 
-/** The admin a session token stands for, or null (missing, forged, expired, or outdated). */
+/** The admin behind decoded session claims and the version they are valid for, or null when the session has ended. */
+async function liveSession(payload: unknown, now = Date.now()): Promise<{ admin: AdminSession; sessionVersion: number } | null> {
+  const parsed = sessionClaims.safeParse(payload);
+  if (!parsed.success) return null;
+  const { sub, stamp, authTime } = parsed.data;
+  if (authTime * 1000 + SESSION_MAX_AGE_SECONDS * 1000 <= now) return null;
+  const row = await getDb().adminUser.findUnique({ where: { id: sub }, select: stampSelect });
+  if (!row || sessionStamp(row) !== stamp) return null;
+  return { admin: { id: row.id, email: row.email, name: row.name }, sessionVersion: row.sessionVersion };
+}
+
+/** Whether decoded claims (next-auth's jwt callback) still stand for a live session. */
+export async function isSessionLive(payload: unknown): Promise<boolean> {
+  return (await liveSession(payload)) !== null;
+}
+
+/** The admin a session token stands for, or null (missing, forged, expired, or ended). */
 export async function sessionFromToken(token: string | undefined): Promise<AdminSession | null> {
   if (!token) return null;
   let payload: unknown;
@@ -42,14 +84,23 @@ export async function sessionFromToken(token: string | undefined): Promise<Admin
   } catch {
     return null;
   }
-  const parsed = claims.safeParse(payload);
-  if (!parsed.success) return null;
-  const admin = await getDb().adminUser.findUnique({
-    where: { id: parsed.data.sub },
-    select: { id: true, email: true, name: true, passwordHash: true },
+  return (await liveSession(payload))?.admin ?? null;
+}
+
+/**
+ * Sign-out: ends every session of the admin behind these decoded claims by bumping the
+ * session version. Returns the admin, or null when the session had ended already — so an
+ * old copied cookie cannot be used to sign the admin out of their current sessions.
+ */
+export async function endAdminSessions(payload: unknown): Promise<AdminSession | null> {
+  const live = await liveSession(payload);
+  if (!live) return null;
+  // Only from the version this session belongs to: a concurrent sign-out does not bump twice.
+  await getDb().adminUser.updateMany({
+    where: { id: live.admin.id, sessionVersion: live.sessionVersion },
+    data: { sessionVersion: { increment: 1 } },
   });
-  if (!admin || passwordStamp(admin.passwordHash) !== parsed.data.pv) return null;
-  return { id: admin.id, email: admin.email, name: admin.name };
+  return live.admin;
 }
 
 /**

@@ -6,9 +6,12 @@ import { createAdmin } from "@/lib/admins/service";
 import { useTestDb } from "@/test/helpers/db";
 import { consoleRequest, withRequest } from "@/test/console/request-context";
 import * as harness from "@/test/console/sign-in";
-import { attemptSignIn, signIn } from "@/test/console/sign-in";
+import { attemptSignIn, fetchSession, signIn, signOut } from "@/test/console/sign-in";
+import { encode } from "next-auth/jwt";
+import { getEnv } from "@/lib/config/env";
+import { createPrisma, setDb } from "@/lib/db/client";
 import { resetSigninGuardForTests } from "./signin-guard";
-import { currentAdmin, getAdminSession } from "./session";
+import { currentAdmin, getAdminSession, newSessionClaims, SESSION_MAX_AGE_SECONDS, sessionFromToken } from "./session";
 
 const db = useTestDb();
 const PASSWORD = "correct-horse-battery";
@@ -122,5 +125,73 @@ describe("session checks", () => {
     expect(await getAdminSession(consoleRequest("/api/admin/keys", { cookie: secureCookie, ip: "127.0.0.1", headers: { "x-forwarded-proto": "https" } }))).not.toBeNull();
     // A client claiming https on its own is not believed.
     expect(await getAdminSession(consoleRequest("/api/admin/keys", { cookie, ip: "198.51.100.1", headers: { "x-forwarded-proto": "https" } }))).not.toBeNull();
+  });
+});
+
+describe("sign-out", () => {
+  const SESSION = /(?:^|; )next-auth\.session-token=/;
+  const sessionOf = (cookie: string) => getAdminSession(consoleRequest("/api/admin/keys", { cookie }));
+  beforeEach(() => resetSigninGuardForTests());
+
+  it("ends the session on the server: a copy of the cookie taken before is refused, and so are the admin's other sessions", async () => {
+    const copied = await signIn("ops@example.com", PASSWORD);
+    const otherDevice = await signIn("ops@example.com", PASSWORD, "203.0.113.44");
+    const otherAdmin = await signIn("second@example.com", "a-brand-new-password");
+    expect(await sessionOf(copied)).toMatchObject({ email: "ops@example.com" });
+
+    const out = await signOut(copied, "203.0.113.45");
+    expect(out.status).toBe(200);
+    expect(out.cookie).not.toMatch(SESSION);
+    expect(await sessionOf(copied)).toBeNull();
+    expect(await withRequest(consoleRequest("/admin", { cookie: copied }), () => currentAdmin())).toBeNull();
+    expect(await sessionOf(otherDevice)).toBeNull();
+    // Another admin's sessions are theirs to end.
+    expect(await sessionOf(otherAdmin)).toMatchObject({ email: "second@example.com" });
+    expect((await events("signed_out")).at(-1)).toMatchObject({ category: "security", level: "info", clientIp: "203.0.113.45" });
+    // Signing in again works at once.
+    expect(await sessionOf(await signIn("ops@example.com", PASSWORD))).toMatchObject({ email: "ops@example.com" });
+  });
+
+  it("does not let an ended session's cookie sign the admin out again, or be renewed by next-auth's session endpoint", async () => {
+    const old = await signIn("ops@example.com", PASSWORD);
+    expect((await signOut(old)).status).toBe(200);
+    const signOuts = (await events("signed_out")).length;
+    const current = await signIn("ops@example.com", PASSWORD);
+    expect((await signOut(old)).status).toBe(200);
+    expect(await sessionOf(current)).not.toBeNull();
+    expect(await events("signed_out")).toHaveLength(signOuts);
+
+    const renewedOld = await fetchSession(old);
+    expect(renewedOld.body).toEqual({});
+    expect(renewedOld.setCookies.find((c) => c.startsWith("next-auth.session-token="))).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+    const renewedCurrent = await fetchSession(current);
+    expect(renewedCurrent.body).toMatchObject({ user: { email: "ops@example.com" } });
+  });
+
+  it("lasts at most SESSION_MAX_AGE from sign-in, however recently next-auth renewed the cookie", async () => {
+    const admin = await db.prisma.adminUser.findUniqueOrThrow({ where: { email: "ops@example.com" } });
+    const token = async (signedInSecondsAgo: number) =>
+      encode({ token: { ...(await newSessionClaims(admin.id, Date.now() - signedInSecondsAgo * 1000)) }, secret: getEnv().SECRET_KEY, maxAge: 3600 });
+    expect(await sessionFromToken(await token(SESSION_MAX_AGE_SECONDS - 60))).toMatchObject({ email: "ops@example.com" });
+    expect(await sessionFromToken(await token(SESSION_MAX_AGE_SECONDS + 1))).toBeNull();
+  });
+
+  it("answers 503 and keeps the session cookie when the database cannot end the session", async () => {
+    const cookie = await signIn("ops@example.com", PASSWORD);
+    const unreachable = createPrisma("postgresql://akm@127.0.0.1:1/akm");
+    const previous = setDb(unreachable);
+    let out;
+    try {
+      out = await signOut(cookie);
+    } finally {
+      setDb(previous);
+      await unreachable.$disconnect();
+    }
+    expect(out.status).toBe(503);
+    expect(out.cookie).toMatch(SESSION);
+    // Still valid, as the answer said: the admin can try again.
+    expect(await sessionOf(cookie)).not.toBeNull();
+    expect((await signOut(cookie)).status).toBe(200);
+    expect(await sessionOf(cookie)).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
 // the admin's language; lib/keys validates again with its own schema.
 import { z } from "zod";
 import { parseIpRule } from "@/lib/keys/ip";
+import { isPlainText } from "@/lib/validation";
 
 const MODEL = /^[A-Za-z0-9._:@/-]+$/;
 
@@ -57,6 +58,7 @@ const name = z
     const value = (raw ?? "").trim();
     if (!value) return fail(ctx, "validation.required");
     if (value.length > 100) return fail(ctx, "validation.tooLong", { max: 100 });
+    if (!isPlainText(value)) return fail(ctx, "validation.plainText");
     return value;
   });
 

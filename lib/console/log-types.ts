@@ -20,6 +20,8 @@ export const SECURITY_TYPES = {
   signin_failed: [],
   signin_rate_limited: [],
   signin_succeeded: [],
+  signed_out: [],
+  local_credential_refused: [],
 } as const satisfies Record<string, readonly GatewayErrorCode[]>;
 
 /** System events, each with the request_logs codes of the failed requests behind them. */

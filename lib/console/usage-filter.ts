@@ -16,7 +16,7 @@ export interface UsageQuery {
 const short = (value: string | undefined, max: number) => (value && value.length <= max ? value : undefined);
 
 export function parseUsageQuery(params: SearchParams | URLSearchParams, timeZone: string, now: Date): UsageQuery {
-  const get = (name: string) => (params instanceof URLSearchParams ? params.get(name)?.trim() || undefined : param(params, name));
+  const get = (name: string) => param(params, name);
   const { range, problem } = resolveRange({ range: get("range"), from: get("from"), to: get("to") }, timeZone, now);
   const provider = short(get("provider"), 40);
   const keyId = short(get("key"), 64);

@@ -43,6 +43,16 @@ export function clientIp(headers: Headers): string | null {
   return address;
 }
 
+/**
+ * The socket's own address as our server saw it, never X-Forwarded-For; null when the
+ * request did not come through our server (PEER_HEADER could then be the client's own).
+ */
+export function socketPeer(headers: Headers): string | null {
+  if (!g.__akmPeerHeaderSet) return null;
+  const peer = headers.get(PEER_HEADER);
+  return peer ? normalizeIp(peer) : null;
+}
+
 /** True when the request reached us through a trusted proxy, whose X-Forwarded-* headers we may believe. */
 export function fromTrustedProxy(headers: Headers): boolean {
   if (!g.__akmPeerHeaderSet) return false;

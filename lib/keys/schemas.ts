@@ -2,6 +2,7 @@
 // and the console. The maximum lifetime depends on MAX_TOKEN_AGE, so it is checked in
 // the service, not here.
 import { z } from "zod";
+import { plainText } from "@/lib/validation";
 import { parseIpRule } from "./ip";
 
 export const KEY_STATUSES = ["active", "disabled", "expired"] as const;
@@ -30,7 +31,7 @@ const modelName = z
 const unique = <T>(xs: T[]) => [...new Set(xs)];
 
 export const keyFields = {
-  name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  name: plainText(z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters")),
   /** Lifetime from now, in whole days. */
   expiresInDays: z.number().int("must be a whole number of days").min(1, "must be at least 1 day"),
   /** Absolute expiry; an alternative to expiresInDays. */
@@ -80,7 +81,7 @@ export type UpdateKeyInput = z.input<typeof updateKeyInput>;
 export const listKeysInput = z
   .object({
     status: z.enum(KEY_STATUSES).optional(),
-    search: z.string().trim().max(100).optional(),
+    search: plainText(z.string().trim().max(100)).optional(),
     page: z.coerce.number().int().min(1).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
   })

@@ -6,7 +6,7 @@ import { auditEntry, type Actor } from "@/lib/audit/record";
 import { getEnv } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { invalidInput, notFound } from "@/lib/errors";
-import { parseInput } from "@/lib/validation";
+import { isRecordId, parseInput } from "@/lib/validation";
 import { keyCache } from "./cache";
 import { generateSecret } from "./format";
 import {
@@ -89,6 +89,8 @@ function resolveExpiry(input: { expiresInDays?: number; expiresAt?: Date }, now:
 const live = { deletedAt: null } satisfies Prisma.ApiKeyWhereInput;
 
 async function findLiveKey(id: string): Promise<KeyViewRow> {
+  // An id no key can have never reaches the database (a NUL in it would fail there), nor the message.
+  if (!isRecordId(id)) throw notFound("key");
   const row = await getDb().apiKey.findFirst({ where: { id, ...live }, select: keyViewSelect });
   if (!row) throw notFound(`key ${id}`);
   return row;

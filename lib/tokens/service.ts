@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import { generateSecret, parseSecret } from "@/lib/keys/format";
 import { localTokenPath } from "@/lib/server/local-files";
-import { parseInput } from "@/lib/validation";
+import { isRecordId, parseInput, plainText } from "@/lib/validation";
 
 export interface TokenView {
   id: string;
@@ -33,7 +33,7 @@ function toView(row: { id: string; name: string; prefix: string; local: boolean;
   };
 }
 
-export const createTokenInput = z.object({ name: z.string().trim().min(1, "must not be empty").max(100) }).strict();
+export const createTokenInput = z.object({ name: plainText(z.string().trim().min(1, "must not be empty").max(100)) }).strict();
 
 export async function createToken(raw: unknown, who: Actor): Promise<{ token: TokenView; secret: string }> {
   const { name } = parseInput(createTokenInput, raw);
@@ -54,6 +54,7 @@ export async function listTokens(options: { includeRevoked?: boolean } = {}): Pr
 }
 
 export async function revokeToken(id: string, who: Actor): Promise<TokenView> {
+  if (!isRecordId(id)) throw notFound("token");
   const db = getDb();
   const found = await db.managementToken.findFirst({ where: { id, local: false, revokedAt: null }, select: { id: true } });
   if (!found) throw notFound(`token ${id}`);
@@ -77,7 +78,8 @@ export async function verifyToken(secret: string): Promise<{ id: string; name: s
 /**
  * Issues a fresh local credential for the CLI at every server start and keeps it in the
  * data directory (mode 0600), replacing the previous one: whoever can read the data
- * directory already owns the embedded database.
+ * directory already owns the embedded database. The server takes it over loopback only
+ * (lib/admin-api/auth.ts), so a copy of the directory does not manage it from elsewhere.
  */
 export async function issueLocalToken(dataDir: string): Promise<void> {
   const { secret, prefix, hash } = generateSecret("managementToken");

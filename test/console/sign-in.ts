@@ -38,3 +38,28 @@ export async function signIn(email: string, password: string, ip?: string): Prom
   if (attempt.status !== 200 || attempt.error) throw new Error(`sign-in refused: ${attempt.status} ${attempt.error}`);
   return attempt.cookie;
 }
+
+export interface SignOutAttempt {
+  status: number;
+  /** The Cookie header after the answer (the session cookie gone when next-auth cleared it). */
+  cookie: string;
+}
+
+/** Signs out through next-auth's route handler, as the console's sign-out button does. */
+export async function signOut(cookie: string, ip = "192.0.2.1"): Promise<SignOutAttempt> {
+  const csrfRequest = consoleRequest("/api/auth/csrf", { ip, cookie });
+  const csrfResponse = await withRequest(csrfRequest, () => GET(csrfRequest, context("csrf")));
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const withCsrf = cookiesFrom(csrfResponse, cookie);
+  const body = new URLSearchParams({ csrfToken, callbackUrl: "/signin", json: "true" }).toString();
+  const request = consoleRequest("/api/auth/signout", { method: "POST", ip, cookie: withCsrf, body, headers: { origin: "http://console.test" } });
+  const response = await withRequest(request, () => POST(request, context("signout")));
+  return { status: response.status, cookie: cookiesFrom(response, withCsrf) };
+}
+
+/** GET /api/auth/session, next-auth's own session endpoint (it renews the cookie). */
+export async function fetchSession(cookie: string): Promise<{ body: Record<string, unknown>; setCookies: string[] }> {
+  const request = consoleRequest("/api/auth/session", { cookie });
+  const response = await withRequest(request, () => GET(request, context("session")));
+  return { body: (await response.json()) as Record<string, unknown>, setCookies: response.headers.getSetCookie() };
+}

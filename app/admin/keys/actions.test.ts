@@ -91,6 +91,24 @@ describe("key actions with a session", () => {
     expect(await db.prisma.apiKey.count({ where: { name: "" } })).toBe(0);
   });
 
+  it("refuse control characters in a name with a form error in the admin's language, and an id no key has as not found", async () => {
+    for (const name of ["nul\u0000name", "tab\tname", "esc\u001b[31mname", "lone\ud800surrogate"]) {
+      expect(await call(() => createKeyAction({ name }), session)).toMatchObject({
+        ok: false,
+        code: "invalid_input",
+        fieldErrors: { name: "Must not contain control characters (such as tabs or line breaks) or invalid Unicode." },
+      });
+    }
+    const zh = await call(() => createKeyAction({ name: "nul\u0000name" }), `${session}; akm-locale=zh-CN`);
+    expect(zh).toMatchObject({ ok: false, fieldErrors: { name: "不能包含控制字符（如制表符、换行符）或无效的 Unicode 字符。" } });
+    const created = await call(() => createKeyAction({ name: "renamable" }), session);
+    if (!created.ok) throw new Error(created.error);
+    const renamed = await call(() => updateKeyAction({ id: created.data.key.id, name: "bad\u0000name" }), session);
+    expect(renamed).toMatchObject({ ok: false, code: "invalid_input", fieldErrors: { name: expect.stringContaining("control characters") } });
+    expect(await call(() => rotateKeyAction({ id: "nul\u0000id" }), session)).toMatchObject({ ok: false, code: "not_found" });
+    expect(await db.prisma.apiKey.count({ where: { name: { contains: "name" } } })).toBe(0);
+  });
+
   it("change limits, disable, rotate and delete, each audited as the admin", async () => {
     const created = await call(() => createKeyAction({ name: "lifecycle" }), session);
     if (!created.ok) throw new Error(created.error);

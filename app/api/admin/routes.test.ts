@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { verifyAdminCredentials } from "@/lib/admins/service";
+import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { parseSecret } from "@/lib/keys/format";
 import { lookupKey } from "@/lib/keys/verify";
 import { createToken, issueLocalToken } from "@/lib/tokens/service";
@@ -20,6 +21,8 @@ let token: string;
 let localToken: string;
 
 beforeAll(async () => {
+  // As our server hands requests to Next; the CLI's calls come over loopback.
+  markPeerHeaderTrusted();
   token = (await createToken({ name: "automation" }, { actor: "cli" })).secret;
   await issueLocalToken(process.env.DATA_DIR!);
   localToken = readFileSync(join(process.env.DATA_DIR!, "cli-token"), "utf8").trim();
@@ -28,7 +31,7 @@ beforeAll(async () => {
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 async function call(handler: Handler, options: { method?: string; path?: string; params?: Record<string, string>; body?: unknown; bearer?: string | null; rawBody?: string } = {}) {
-  const headers = new Headers();
+  const headers = new Headers({ [PEER_HEADER]: "127.0.0.1" });
   const bearer = options.bearer === undefined ? token : options.bearer;
   if (bearer) headers.set("authorization", `Bearer ${bearer}`);
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));

@@ -1,13 +1,17 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { buildAuthOptions } from "@/lib/auth/options";
+import { buildAuthOptions, type AuthRequestContext } from "@/lib/auth/options";
 import { isSecureRequest } from "@/lib/auth/request";
 import { clientIp } from "@/lib/http/client-ip";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
-function handler(request: NextRequest, context: Context): Promise<Response> {
-  return NextAuth(request, context, buildAuthOptions({ secure: isSecureRequest(request.headers), ip: clientIp(request.headers) }));
+async function handler(request: NextRequest, context: Context): Promise<Response> {
+  const auth: AuthRequestContext = { secure: isSecureRequest(request.headers), ip: clientIp(request.headers) };
+  const response: Response = await NextAuth(request, context, buildAuthOptions(auth));
+  // The session is still valid on the server: keep the cookie and say so, so the admin can retry.
+  if (auth.signOutFailed) return Response.json({ error: "sign_out_failed" }, { status: 503, headers: { "cache-control": "no-store" } });
+  return response;
 }
 
 export { handler as GET, handler as POST };
