@@ -113,6 +113,9 @@ const schema = z.object({
   V1_DIRECT: flag(true),
 });
 
+/** Every variable the server reads (the README's configuration table and .env.example list them). */
+export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
+
 export type Env = z.infer<typeof schema> & {
   /** Resolved DATABASE_URL: postgres URL or `pglite:<absolute dir>`. */
   databaseUrl: string;

@@ -52,7 +52,7 @@ async function start(): Promise<void> {
   }
   // The partitions ahead exist before the first record is written; the rest waits.
   await ensurePartitions(db);
-  stops.push(scheduleRetention(getDb, { requestLogDays: env.REQUEST_LOG_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS }, log));
+  stops.push(scheduleRetention(getDb, { requestLogDays: env.REQUEST_LOG_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS, vacuum: env.database === "pglite" }, log));
   // Records a previous run left in the journal (a crash, a database outage) are replayed now.
   getUsageRecorder();
   registerDirectRoutes(V1_ROUTES, { nextOnly: env.BENCH_ROUTES ? V1_NEXT_ONLY_ROUTES : [], refuse: refuseV1Request });

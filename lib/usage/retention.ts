@@ -23,6 +23,11 @@ export interface RetentionPolicy {
   requestLogDays: number;
   /** Days events are kept; 0 keeps them forever. */
   eventDays: number;
+  /**
+   * VACUUM ANALYZE the tables rows were deleted from. For the embedded database, which
+   * has no autovacuum: without it the space of deleted rows is never reused.
+   */
+  vacuum?: boolean;
 }
 
 export interface RetentionResult {
@@ -81,6 +86,11 @@ export async function runRetention(
           SELECT id FROM events WHERE created_at < ${cutoff}::timestamptz ORDER BY created_at LIMIT ${BATCH_ROWS})`,
       pause,
     );
+  }
+  if (policy.vacuum) {
+    // Outside a transaction, one table at a time.
+    if (result.deletedRequestLogs) await db.$executeRawUnsafe("VACUUM ANALYZE request_logs");
+    if (result.deletedEvents) await db.$executeRawUnsafe("VACUUM ANALYZE events");
   }
   return result;
 }

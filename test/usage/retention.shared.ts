@@ -71,7 +71,7 @@ export function describeRetention(db: () => PrismaClient): void {
       const [hourlyBefore, daysBefore] = [await hourly(), await days()];
       expect(hourlyBefore).toHaveLength(ROWS.length);
 
-      const result = await runRetention(db(), { requestLogDays: 90, eventDays: 30 }, NOW);
+      const result = await runRetention(db(), { requestLogDays: 90, eventDays: 30, vacuum: true }, NOW);
 
       expect(result.droppedPartitions).toEqual(["request_logs_p2026_06", "request_logs_p2026_07", "request_logs_p2026_08"]);
       expect(result.deletedRequestLogs).toBe(1); // ret-sep-old, inside September's partition
