@@ -76,11 +76,20 @@ function startChangePoller(): void {
   if (poller.__akmKeyPoller || getEnv().database !== "postgres") return;
   const state: { timer: NodeJS.Timeout; since: Date | null } = { timer: undefined as unknown as NodeJS.Timeout, since: null };
   let running = false;
+  // While the database is away the poll fails twice a second: say so once a minute, and
+  // when it answers again (the next poll then catches up on what changed meanwhile).
+  let failures = 0;
   state.timer = setInterval(() => {
     if (running) return;
     running = true;
     pollChangedKeys(state)
-      .catch((error) => log.warn(`[keys] change poll failed: ${(error as Error).message}`))
+      .then(() => {
+        if (failures > 0) log.warn(`[keys] change poll works again after ${failures} failed attempt(s)`);
+        failures = 0;
+      })
+      .catch((error) => {
+        if (failures++ % 120 === 0) log.warn(`[keys] change poll failed (attempt ${failures}): ${(error as Error).message}`);
+      })
       .finally(() => (running = false));
   }, POLL_MS);
   state.timer.unref();
