@@ -29,6 +29,19 @@ export function encodeCursor(position: PagePosition): string {
   return Buffer.from(`v1.${position.createdAt.getTime()}.${position.id}`).toString("base64url");
 }
 
+/**
+ * A page from rows fetched with LIMIT limit + 1 in (created_at DESC, id DESC) order: the
+ * extra row only says that another page follows.
+ */
+export function keysetPage<R extends { created_at: Date; id: bigint }, T>(rows: R[], limit: number, toItem: (row: R) => T): RecordPage<T> {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+  };
+}
+
 export function decodeCursor(cursor: string): PagePosition | null {
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(cursor)) return null;
   const match = CURSOR.exec(Buffer.from(cursor, "base64url").toString("latin1"));

@@ -6,7 +6,7 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { redactJson, redactSecrets } from "@/lib/console/redact";
 import { getDb } from "@/lib/db/client";
-import { encodeCursor, type RecordPage } from "@/lib/pagination";
+import { keysetPage, type RecordPage } from "@/lib/pagination";
 import { parseInput } from "@/lib/validation";
 import { listEventsQuery, type EventListItem, type ListEventsQuery } from "./event-list-schema";
 import type { EventCategory, EventLevel } from "./record";
@@ -36,19 +36,13 @@ export async function listEventLog(raw: ListEventsQuery): Promise<RecordPage<Eve
   if (q.type) where.push(Prisma.sql`type = ${q.type}`);
   if (q.keyId) where.push(Prisma.sql`key_id = ${q.keyId}`);
   if (q.clientIp) where.push(Prisma.sql`client_ip = ${q.clientIp}`);
-  // One row more than asked says whether another page follows.
   const rows = await getDb().$queryRaw<Row[]>`
     SELECT id, created_at, category::text AS category, level::text AS level, type, message, key_id, client_ip, request_id, details
     FROM events
     ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
     ORDER BY created_at DESC, id DESC
     LIMIT ${q.limit + 1}`;
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toItem),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
-  };
+  return keysetPage(rows, q.limit, toItem);
 }
 
 // Events are written without secrets; masking again on the way out also covers rows

@@ -1,26 +1,10 @@
 // The console's queries and the hourly rollup on a real PostgreSQL (the production
 // database), same data and expectations as the embedded-database suites.
-import type { PrismaClient } from "@/generated/prisma/client";
-import { createPrisma, setDb } from "@/lib/db/client";
+import { useTestPostgres } from "@/test/helpers/postgres";
 import { describeConsoleQueries } from "@/test/console/usage-queries.shared";
 import { describeUsageRollup } from "@/test/console/usage-rollup.shared";
-import { startPostgres, type PostgresServer } from "@/test/helpers/postgres";
 
-let server: PostgresServer;
-let prisma: PrismaClient;
+const db = useTestPostgres();
 
-beforeAll(async () => {
-  server = await startPostgres();
-  await server.migrate();
-  prisma = createPrisma(server.url);
-  setDb(prisma);
-}, 60_000);
-
-afterAll(async () => {
-  setDb(undefined);
-  await prisma?.$disconnect();
-  await server?.stop();
-});
-
-describeConsoleQueries(() => prisma);
-describeUsageRollup(() => prisma);
+describeConsoleQueries(() => db.prisma);
+describeUsageRollup(() => db.prisma);

@@ -8,7 +8,7 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
-import { encodeCursor, type RecordPage } from "@/lib/pagination";
+import { keysetPage, type RecordPage } from "@/lib/pagination";
 import { parseInput } from "@/lib/validation";
 import { listRequestsQuery, type ListRequestsQuery, type RequestListItem } from "./request-list-schema";
 
@@ -42,7 +42,6 @@ export async function listRequestLog(raw: ListRequestsQuery): Promise<RecordPage
   if (q.provider) where.push(Prisma.sql`r.provider = ${q.provider}`);
   if (q.status !== undefined) where.push(Prisma.sql`r.status = ${q.status}`);
   if (q.requestId) where.push(Prisma.sql`r.request_id = ${q.requestId}`);
-  // One row more than asked says whether another page follows.
   const rows = await getDb().$queryRaw<Row[]>`
     SELECT r.id, r.created_at, r.request_id, r.key_id, k.prefix AS key_prefix, r.model, r.provider, r.status, r.error_code,
            r.latency_ms, r.ttfb_ms, r.prompt_tokens, r.completion_tokens, r.client_ip, r.stream
@@ -50,12 +49,7 @@ export async function listRequestLog(raw: ListRequestsQuery): Promise<RecordPage
     ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
     ORDER BY r.created_at DESC, r.id DESC
     LIMIT ${q.limit + 1}`;
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toItem),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
-  };
+  return keysetPage(rows, q.limit, toItem);
 }
 
 function toItem(r: Row): RequestListItem {

@@ -6,6 +6,8 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { createPrisma, setDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { freePort, waitFor } from "./ports";
 
@@ -119,4 +121,24 @@ export async function startPostgres(): Promise<PostgresServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For a test file: a migrated PostgreSQL, with a Prisma client that is also the process's
+ * (getDb()). The handle is filled in before the first test.
+ */
+export function useTestPostgres(): { server: PostgresServer; prisma: PrismaClient } {
+  const handle = {} as { server: PostgresServer; prisma: PrismaClient };
+  beforeAll(async () => {
+    handle.server = await startPostgres();
+    await handle.server.migrate();
+    handle.prisma = createPrisma(handle.server.url);
+    setDb(handle.prisma);
+  }, 60_000);
+  afterAll(async () => {
+    setDb(undefined);
+    await handle.prisma?.$disconnect();
+    await handle.server?.stop();
+  });
+  return handle;
 }
