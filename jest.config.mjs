@@ -9,7 +9,7 @@ const createJestConfig = nextJest({ dir: "./" });
 
 const common = {
   testEnvironment: "node",
-  moduleNameMapper: { "^@/(.*)$": "<rootDir>/$1" },
+  moduleNameMapper: { "^@akm/core/(.*)$": "<rootDir>/lib/$1", "^@/(.*)$": "<rootDir>/$1" },
   setupFiles: ["<rootDir>/test/jest/setup-env.ts"],
 };
 

@@ -4,8 +4,8 @@
 // and /v1 and /api/admin never pass through here (ARCHITECTURE.md: it would cost the
 // gateway throughput, and a proxy must not be the only authorisation check).
 import { NextResponse, type NextRequest } from "next/server";
-import { isSecureRequest } from "@/lib/auth/request";
-import { getEnv } from "@/lib/config/env";
+import { isSecureRequest } from "@akm/core/auth/request";
+import { getEnv } from "@akm/core/config/env";
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 

@@ -1,8 +1,18 @@
-// Entry point of `npm start`: loads the TypeScript server (lib/server/start.ts) through tsx.
+// Entry point of `npm start`: builds if the sources changed since the last build
+// (scripts/build.mjs), then runs the compiled host (lib/server/start.ts, compiled into
+// node_modules/@akm/core): plain JavaScript at run time, one copy of every module.
 import { fileURLToPath } from "node:url";
-import { register } from "tsx/esm/api";
+import { ensureBuild } from "./scripts/build.mjs";
 
-register();
+process.setSourceMapsEnabled(true); // stack traces in the server log name the TypeScript lines
 const root = fileURLToPath(new URL(".", import.meta.url));
-const { startServer } = await import("./lib/server/start.ts");
-await startServer(root, { build: !process.argv.includes("--no-build") });
+if (!process.argv.includes("--no-build")) await ensureBuild(root, (line) => console.log(line));
+let host;
+try {
+  host = await import("@akm/core/server/start");
+} catch (error) {
+  if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+  console.error("The app is not built (node_modules/@akm/core is missing): run `npm run build`, or `npm start` to build and start.");
+  process.exit(1);
+}
+await host.startServer(root);

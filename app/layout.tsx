@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { I18nProvider } from "@/components/i18n/i18n-provider";
-import { getI18n } from "@/lib/i18n/server";
+import { getI18n } from "@akm/core/i18n/server";
 import "./globals.css";
 
 export const metadata: Metadata = {

@@ -28,7 +28,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ensureBuild } from "../lib/server/build";
+import { ensureBuild } from "../scripts/build.mjs";
 import type { Job, Result } from "./load";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -97,7 +97,7 @@ interface Sample {
 }
 
 async function main(): Promise<void> {
-  ensureBuild(ROOT, log);
+  await ensureBuild(ROOT, log);
 
   // A key with limits far above what the run sends: limits are checked, never refused.
   const dataDir = mkdtempSync(join(tmpdir(), "akm-bench-"));

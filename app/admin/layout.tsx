@@ -4,8 +4,8 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
 import { TimeZoneSync } from "@/components/i18n/time-zone-sync";
 import { ConsoleNav } from "@/components/shell/console-nav";
-import { currentAdmin } from "@/lib/auth/session";
-import { getI18n } from "@/lib/i18n/server";
+import { currentAdmin } from "@akm/core/auth/session";
+import { getI18n } from "@akm/core/i18n/server";
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const [admin, { t }] = await Promise.all([currentAdmin(), getI18n()]);

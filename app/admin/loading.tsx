@@ -1,6 +1,6 @@
 // Shown at once while a console page is prepared on the server (navigation, filters), so
 // a slow query never looks like a click that did nothing.
-import { getI18n } from "@/lib/i18n/server";
+import { getI18n } from "@akm/core/i18n/server";
 
 export default async function AdminLoading() {
   const { t } = await getI18n();

@@ -1,7 +1,7 @@
 // A key or log entry that does not exist (notFound() in a console page), in the console's frame.
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
-import { getI18n } from "@/lib/i18n/server";
+import { getI18n } from "@akm/core/i18n/server";
 
 export default async function AdminNotFound() {
   const { t } = await getI18n();

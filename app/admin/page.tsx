@@ -5,9 +5,9 @@ import { SummaryTiles } from "@/components/dashboard/summary-tiles";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { requireAdmin } from "@/lib/auth/session";
-import { EXPIRING_WITHIN_DAYS, getDashboard } from "@/lib/console/dashboard";
-import { getI18n } from "@/lib/i18n/server";
+import { requireAdmin } from "@akm/core/auth/session";
+import { EXPIRING_WITHIN_DAYS, getDashboard } from "@akm/core/console/dashboard";
+import { getI18n } from "@akm/core/i18n/server";
 
 export default async function DashboardPage() {
   await requireAdmin("/admin");

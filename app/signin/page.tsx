@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SigninForm } from "@/components/auth/signin-form";
 import { LanguageSwitcher } from "@/components/i18n/language-switcher";
-import { safeCallbackPath } from "@/lib/auth/callback-url";
-import { param, type PageSearchParams } from "@/lib/console/search-params";
-import { currentAdmin } from "@/lib/auth/session";
-import { getI18n } from "@/lib/i18n/server";
+import { safeCallbackPath } from "@akm/core/auth/callback-url";
+import { param, type PageSearchParams } from "@akm/core/console/search-params";
+import { currentAdmin } from "@akm/core/auth/session";
+import { getI18n } from "@akm/core/i18n/server";
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getI18n();

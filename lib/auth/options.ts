@@ -8,13 +8,17 @@
 // sets NEXTAUTH_URL anyway it changes nothing. NEXTAUTH_SECRET is ignored: `secret` is
 // SECRET_KEY.
 import type { AuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import credentials from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/config/env";
 import { recordEvent } from "@/lib/events/record";
 import { authorizeSignIn, SigninRefused } from "./authorize";
 import { safeCallbackPath } from "./callback-url";
 import { endAdminSessions, isSessionLive, newSessionClaims, SESSION_MAX_AGE_SECONDS, type SessionClaims } from "./session";
 import { log } from "@/lib/log";
+
+// next-auth is CommonJS with an ES-module default: Node's loader (the compiled core) hands
+// over module.exports, a bundler the default itself.
+const CredentialsProvider = ((credentials as unknown as { default?: typeof credentials }).default ?? credentials) as typeof credentials;
 
 export interface AuthRequestContext {
   secure: boolean;

@@ -1,6 +1,5 @@
 // The production server behind `npm start`: Next's request handler inside our own
 // node:http server, for things `next start` cannot do —
-//  - build on first start (lib/server/build.ts);
 //  - tell route handlers the socket's address (PEER_HEADER), which Next hides;
 //  - refuse what Next would mishandle before it sees it (lib/server/front-door.ts): foreign
 //    Host names, forwarding headers from untrusted peers, methods and targets Next answers
@@ -13,7 +12,7 @@ import next from "next";
 import { loadDotEnv } from "@/lib/config/dotenv";
 import { ConfigError, getEnv, type Env } from "@/lib/config/env";
 import { isTrustedProxy, markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
-import { ensureBuild } from "./build";
+import { startAppOrExit } from "./app";
 import { closeAfterResponse } from "./connection";
 import { refuseV1, routeV1, serveDirect } from "./direct-routes";
 import { admitRequest } from "./front-door";
@@ -27,7 +26,7 @@ function localUrl(env: Env, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
-export async function startServer(root: string, options: { build?: boolean } = {}): Promise<void> {
+export async function startServer(root: string): Promise<void> {
   loadDotEnv(root);
   let env: Env;
   try {
@@ -39,8 +38,9 @@ export async function startServer(root: string, options: { build?: boolean } = {
     }
     throw error;
   }
-  if (options.build !== false) ensureBuild(root, log);
 
+  // The database opens (and the embedded one locks and migrates) before anything listens.
+  await startAppOrExit();
   const app = next({ dev: false, dir: root, hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -87,13 +87,6 @@ export async function startServer(root: string, options: { build?: boolean } = {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   const url = localUrl(env, port);
-  // Next runs instrumentation (database open, migration check) on the first request; make
-  // that happen now, so "ready" means ready and the embedded database is locked at once.
-  const health = await fetch(`${url}/api/health`).catch((error: Error) => error);
-  if (health instanceof Error || !health.ok) {
-    console.error(`[server] health check failed: ${health instanceof Error ? health.message : `HTTP ${health.status}`}`);
-    process.exit(1);
-  }
   if (env.database === "pglite") {
     // Lets the CLI find this server: a second process cannot open the embedded database.
     writeFileSync(serverInfoPath(env.dataDir), JSON.stringify({ pid: process.pid, url }) + "\n", { mode: 0o600 });

@@ -2,11 +2,11 @@
 // Key management from the console; each action goes through adminAction (session,
 // validation, audit actor, revalidation, error mapping).
 import { z } from "zod";
-import { getEnv } from "@/lib/config/env";
-import { adminAction } from "@/lib/console/action";
-import { createKeyForm, keyIdInput, setKeyEnabledInput, updateKeyForm } from "@/lib/console/key-forms";
-import { toClientKey } from "@/lib/console/key-views";
-import { createKey, deleteKey, rotateKey, setKeyEnabled, updateKey } from "@/lib/keys/service";
+import { getEnv } from "@akm/core/config/env";
+import { adminAction } from "@akm/core/console/action";
+import { createKeyForm, keyIdInput, setKeyEnabledInput, updateKeyForm } from "@akm/core/console/key-forms";
+import { toClientKey } from "@akm/core/console/key-views";
+import { createKey, deleteKey, rotateKey, setKeyEnabled, updateKey } from "@akm/core/keys/service";
 
 // Lazy: MAX_TOKEN_AGE is read when a request arrives, not when the build loads this module.
 const createInput = z.lazy(() => createKeyForm(getEnv().MAX_TOKEN_AGE));

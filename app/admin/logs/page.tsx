@@ -5,13 +5,13 @@ import { PageHeader } from "@/components/ui/card";
 import { selectClass } from "@/components/ui/styles";
 import { Pagination } from "@/components/ui/pagination";
 import { RangeFields } from "@/components/usage/range-fields";
-import { requireAdmin } from "@/lib/auth/session";
-import { listKeyOptions } from "@/lib/console/key-queries";
-import { parseLogQuery } from "@/lib/console/log-filter";
-import { LOG_TYPE_GROUPS, logTypeLabel } from "@/lib/console/log-types";
-import { listLogEntries, LOG_KINDS, LOG_LEVELS } from "@/lib/console/logs";
-import { type PageSearchParams } from "@/lib/console/search-params";
-import { getI18n } from "@/lib/i18n/server";
+import { requireAdmin } from "@akm/core/auth/session";
+import { listKeyOptions } from "@akm/core/console/key-queries";
+import { parseLogQuery } from "@akm/core/console/log-filter";
+import { LOG_TYPE_GROUPS, logTypeLabel } from "@akm/core/console/log-types";
+import { listLogEntries, LOG_KINDS, LOG_LEVELS } from "@akm/core/console/logs";
+import { type PageSearchParams } from "@akm/core/console/search-params";
+import { getI18n } from "@akm/core/i18n/server";
 
 export default async function LogsPage({ searchParams }: PageSearchParams) {
   await requireAdmin("/admin/logs");

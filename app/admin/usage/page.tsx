@@ -7,13 +7,13 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { selectClass } from "@/components/ui/styles";
 import { RangeFields } from "@/components/usage/range-fields";
 import { UsageTable } from "@/components/usage/usage-table";
-import { requireAdmin } from "@/lib/auth/session";
-import { listKeyOptions } from "@/lib/console/key-queries";
-import { type PageSearchParams } from "@/lib/console/search-params";
-import { statusClass } from "@/lib/console/stats-shared";
-import { parseUsageQuery, usageQueryString } from "@/lib/console/usage-filter";
-import { getI18n } from "@/lib/i18n/server";
-import { getUsageFilterOptions, getUsageOverview, getUsageSeries } from "@/lib/usage/queries";
+import { requireAdmin } from "@akm/core/auth/session";
+import { listKeyOptions } from "@akm/core/console/key-queries";
+import { type PageSearchParams } from "@akm/core/console/search-params";
+import { statusClass } from "@akm/core/console/stats-shared";
+import { parseUsageQuery, usageQueryString } from "@akm/core/console/usage-filter";
+import { getI18n } from "@akm/core/i18n/server";
+import { getUsageFilterOptions, getUsageOverview, getUsageSeries } from "@akm/core/usage/queries";
 
 export default async function UsagePage({ searchParams }: PageSearchParams) {
   await requireAdmin("/admin/usage");

@@ -1,3 +1,3 @@
-import { handleHealth } from "@/lib/server/health";
+import { handleHealth } from "@akm/core/server/health";
 
 export const GET = handleHealth;

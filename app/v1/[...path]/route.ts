@@ -1,5 +1,5 @@
 // Any other /v1 path: OpenAI's "Invalid URL" 404 in OpenAI's error shape, not an HTML page.
-import { unknownUrlResponse } from "@/lib/gateway/errors";
+import { unknownUrlResponse } from "@akm/core/gateway/errors";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 // The benchmark's do-nothing baseline; a 404 unless BENCH_ROUTES=1 (lib/gateway/bench-noop.ts).
-import { handleBenchNoop } from "@/lib/gateway/bench-noop";
+import { handleBenchNoop } from "@akm/core/gateway/bench-noop";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 // OpenAI-compatible model list. The work is in lib/gateway (Web Request → Response).
-import { listModelsRoute } from "@/lib/gateway/routes";
+import { listModelsRoute } from "@akm/core/gateway/routes";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
-import { withKeySecret } from "@/lib/admin-api/contract";
-import { withAdminApi } from "@/lib/admin-api/handler";
-import { json } from "@/lib/admin-api/respond";
-import type { CreateKeyInput } from "@/lib/keys/schemas";
-import { createKey, listKeys } from "@/lib/keys/service";
+import { withKeySecret } from "@akm/core/admin-api/contract";
+import { withAdminApi } from "@akm/core/admin-api/handler";
+import { json } from "@akm/core/admin-api/respond";
+import type { CreateKeyInput } from "@akm/core/keys/schemas";
+import { createKey, listKeys } from "@akm/core/keys/service";
 
 export const GET = withAdminApi(async ({ query }) => json(await listKeys(query)));
 

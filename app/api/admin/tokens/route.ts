@@ -1,9 +1,9 @@
-import { withTokenSecret } from "@/lib/admin-api/contract";
-import { withAdminApi } from "@/lib/admin-api/handler";
-import { json } from "@/lib/admin-api/respond";
-import { listTokensQuery } from "@/lib/admin-api/schemas";
-import { createToken, listTokens } from "@/lib/tokens/service";
-import { parseInput } from "@/lib/validation";
+import { withTokenSecret } from "@akm/core/admin-api/contract";
+import { withAdminApi } from "@akm/core/admin-api/handler";
+import { json } from "@akm/core/admin-api/respond";
+import { listTokensQuery } from "@akm/core/admin-api/schemas";
+import { createToken, listTokens } from "@akm/core/tokens/service";
+import { parseInput } from "@akm/core/validation";
 
 export const GET = withAdminApi(async ({ query }) => json({ items: await listTokens(parseInput(listTokensQuery, query)) }));
 

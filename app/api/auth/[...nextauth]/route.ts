@@ -1,8 +1,8 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { buildAuthOptions, type AuthRequestContext } from "@/lib/auth/options";
-import { isSecureRequest } from "@/lib/auth/request";
-import { clientIp } from "@/lib/http/client-ip";
+import { buildAuthOptions, type AuthRequestContext } from "@akm/core/auth/options";
+import { isSecureRequest } from "@akm/core/auth/request";
+import { clientIp } from "@akm/core/http/client-ip";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 

@@ -1,5 +1,5 @@
 // OpenAI-compatible chat completions. The work is in lib/gateway (Web Request → Response).
-import { chatCompletionsRoute } from "@/lib/gateway/routes";
+import { chatCompletionsRoute } from "@akm/core/gateway/routes";
 
 export const dynamic = "force-dynamic";
 

@@ -6,9 +6,9 @@ import { LogType } from "@/components/logs/log-type";
 import { StatusBadge } from "@/components/usage/request-table";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
-import { requireAdmin } from "@/lib/auth/session";
-import { getLogDetail } from "@/lib/console/logs";
-import { getI18n } from "@/lib/i18n/server";
+import { requireAdmin } from "@akm/core/auth/session";
+import { getLogDetail } from "@akm/core/console/logs";
+import { getI18n } from "@akm/core/i18n/server";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (

@@ -1,7 +1,7 @@
-import { withAdminApi } from "@/lib/admin-api/handler";
-import { json, noContent } from "@/lib/admin-api/respond";
-import type { UpdateKeyInput } from "@/lib/keys/schemas";
-import { deleteKey, getKey, updateKey } from "@/lib/keys/service";
+import { withAdminApi } from "@akm/core/admin-api/handler";
+import { json, noContent } from "@akm/core/admin-api/respond";
+import type { UpdateKeyInput } from "@akm/core/keys/schemas";
+import { deleteKey, getKey, updateKey } from "@akm/core/keys/service";
 
 export const GET = withAdminApi<{ id: string }>(async ({ params }) => json(await getKey(params.id)));
 

@@ -1,9 +1,9 @@
-import { getAdminSession } from "@/lib/auth/session";
-import { parseUsageQuery } from "@/lib/console/usage-filter";
-import { usageCsv } from "@/lib/console/usage-csv";
-import { readCookie } from "@/lib/auth/request";
-import { resolveTimeZone, TIME_ZONE_COOKIE } from "@/lib/i18n/locales";
-import { getUsageSeries } from "@/lib/usage/queries";
+import { getAdminSession } from "@akm/core/auth/session";
+import { parseUsageQuery } from "@akm/core/console/usage-filter";
+import { usageCsv } from "@akm/core/console/usage-csv";
+import { readCookie } from "@akm/core/auth/request";
+import { resolveTimeZone, TIME_ZONE_COOKIE } from "@akm/core/i18n/locales";
+import { getUsageSeries } from "@akm/core/usage/queries";
 
 export async function GET(request: Request): Promise<Response> {
   if (!(await getAdminSession(request))) {

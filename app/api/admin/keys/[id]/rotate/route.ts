@@ -1,6 +1,6 @@
-import { withKeySecret } from "@/lib/admin-api/contract";
-import { withAdminApi } from "@/lib/admin-api/handler";
-import { json } from "@/lib/admin-api/respond";
-import { rotateKey } from "@/lib/keys/service";
+import { withKeySecret } from "@akm/core/admin-api/contract";
+import { withAdminApi } from "@akm/core/admin-api/handler";
+import { json } from "@akm/core/admin-api/respond";
+import { rotateKey } from "@akm/core/keys/service";
 
 export const POST = withAdminApi<{ id: string }>(async ({ params, who }) => json(withKeySecret(await rotateKey(params.id, who))));
