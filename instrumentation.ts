@@ -3,6 +3,6 @@
 // this app never uses.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startAppOrExit } = await import("@akm/core/server/app");
-  await startAppOrExit();
+  const { startRuntimeOrExit } = await import("@akm/core/runtime/start");
+  await startRuntimeOrExit();
 }

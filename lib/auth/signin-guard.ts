@@ -64,14 +64,14 @@ export function createSigninGuard(limits: Limits = SIGNIN_LIMITS): SigninGuard {
   };
 }
 
-const g = globalThis as unknown as { __akmSigninGuard?: SigninGuard };
+let processGuard: SigninGuard | undefined;
 
-/** The process's guard (a global: Next may load this module in more than one bundle). */
+/** The process's guard. */
 export function getSigninGuard(): SigninGuard {
-  return (g.__akmSigninGuard ??= createSigninGuard());
+  return (processGuard ??= createSigninGuard());
 }
 
 /** Tests start from a clean slate. */
 export function resetSigninGuardForTests(guard?: SigninGuard): void {
-  g.__akmSigninGuard = guard;
+  processGuard = guard;
 }

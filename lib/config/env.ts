@@ -197,14 +197,14 @@ function readOrCreateSecret(dataDir: string): string {
   return value;
 }
 
-const globalEnv = globalThis as unknown as { __akmEnv?: Env };
+let cached: Env | undefined;
 
 /** The process's configuration, validated on first use. */
 export function getEnv(): Env {
-  return (globalEnv.__akmEnv ??= parseEnv(process.env));
+  return (cached ??= parseEnv(process.env));
 }
 
 /** Tests that change the environment call this so the next getEnv() reads it again. */
 export function resetEnvForTests(): void {
-  globalEnv.__akmEnv = undefined;
+  cached = undefined;
 }

@@ -12,7 +12,7 @@ import { withGatewayKey } from "@/lib/gateway/with-gateway-key";
 import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { createTranslator, messagesFor } from "@/lib/i18n/translate";
 import { createKey, setKeyEnabled } from "@/lib/keys/service";
-import { runShutdownHooks } from "@/lib/server/lifecycle";
+import { runShutdownHooks } from "@/lib/runtime/lifecycle";
 import { getKeyDailyUsage, getUsageOverview, getUsageSeries, listRecentRequests } from "@/lib/usage/queries";
 import { getUsageRecorder } from "@/lib/usage/recorder";
 import { startFakeOpenAI, type FakeOpenAI } from "@/test/fakes/openai";

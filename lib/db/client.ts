@@ -89,23 +89,23 @@ export function createPrisma(url = getEnv().databaseUrl): PrismaClient {
   });
 }
 
-// A global, not a module variable: Next may evaluate this module in more than one bundle,
+// One client per process: the host and Next's pages share this module (scripts/build.mjs),
 // and two PGlite instances on one directory would corrupt it.
-const g = globalThis as unknown as { __akmDb?: PrismaClient };
+let db: PrismaClient | undefined;
 
 export function getDb(): PrismaClient {
-  return (g.__akmDb ??= createPrisma());
+  return (db ??= createPrisma());
 }
 
 /** Replaces the process's client (tests) and returns the previous one. */
 export function setDb(client: PrismaClient | undefined): PrismaClient | undefined {
-  const previous = g.__akmDb;
-  g.__akmDb = client;
+  const previous = db;
+  db = client;
   return previous;
 }
 
 export async function disconnectDb(): Promise<void> {
-  const client = g.__akmDb;
-  g.__akmDb = undefined;
+  const client = db;
+  db = undefined;
   await client?.$disconnect();
 }

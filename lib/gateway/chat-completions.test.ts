@@ -5,7 +5,7 @@ import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { keyCache } from "@/lib/keys/cache";
 import { createKey, setKeyEnabled, updateKey } from "@/lib/keys/service";
 import { parseSse } from "@/lib/providers/sse";
-import { runShutdownHooks } from "@/lib/server/lifecycle";
+import { runShutdownHooks } from "@/lib/runtime/lifecycle";
 import { getUsageRecorder } from "@/lib/usage/recorder";
 import { startFakeOpenAI, type FakeOpenAI } from "@/test/fakes/openai";
 import { useTestDb } from "@/test/helpers/db";

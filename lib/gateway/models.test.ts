@@ -2,7 +2,7 @@
 // against the three fake upstreams.
 import { resetEnvForTests } from "@/lib/config/env";
 import { createKey } from "@/lib/keys/service";
-import { runShutdownHooks } from "@/lib/server/lifecycle";
+import { runShutdownHooks } from "@/lib/runtime/lifecycle";
 import { startFakeAnthropic, type FakeAnthropic } from "@/test/fakes/anthropic";
 import { startFakeGemini, type FakeGemini } from "@/test/fakes/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "@/test/fakes/openai";

@@ -14,8 +14,7 @@ interface CachedList {
   ids: Promise<string[]>;
 }
 
-const g = globalThis as unknown as { __akmModelLists?: Map<ProviderId, CachedList> };
-const lists = (g.__akmModelLists ??= new Map());
+const lists = new Map<ProviderId, CachedList>();
 
 async function fetchModelIds(target: ProviderTarget): Promise<string[]> {
   const { adapter } = target;

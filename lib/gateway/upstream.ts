@@ -8,13 +8,13 @@ import { Agent, type Dispatcher } from "undici";
 import { getEnv } from "@/lib/config/env";
 import { redactKey, redactKeyDeep } from "@/lib/providers/provider-errors";
 import type { ProviderAdapter, UpstreamRequest } from "@/lib/providers/types";
-import { onShutdown } from "@/lib/server/lifecycle";
+import { onShutdown } from "@/lib/runtime/lifecycle";
 import { GatewayError, UpstreamErrorResponse } from "./errors";
 
-const g = globalThis as unknown as { __akmUpstreamAgent?: Agent };
+let processAgent: Agent | undefined;
 
 export function getUpstreamAgent(): Agent {
-  if (!g.__akmUpstreamAgent) {
+  if (!processAgent) {
     const env = getEnv();
     const agent = new Agent({
       connect: { timeout: env.UPSTREAM_CONNECT_TIMEOUT * 1000 },
@@ -22,13 +22,13 @@ export function getUpstreamAgent(): Agent {
       bodyTimeout: env.UPSTREAM_IDLE_TIMEOUT * 1000,
       keepAliveTimeout: 30_000,
     });
-    g.__akmUpstreamAgent = agent;
+    processAgent = agent;
     onShutdown("upstream", async () => {
-      g.__akmUpstreamAgent = undefined;
+      processAgent = undefined;
       await agent.close();
     });
   }
-  return g.__akmUpstreamAgent;
+  return processAgent;
 }
 
 export type UpstreamResponse = Dispatcher.ResponseData;

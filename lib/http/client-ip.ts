@@ -9,24 +9,25 @@ import { compileAllowlist, normalizeIp, type IpMatcher } from "@/lib/keys/ip";
 
 export const PEER_HEADER = "x-akm-peer";
 
-const g = globalThis as unknown as { __akmPeerHeaderSet?: boolean; __akmTrustedProxies?: IpMatcher };
+let peerHeaderSet = false;
+let trusted: IpMatcher | undefined;
 
 /** Called by our server once it strips and sets PEER_HEADER on every request. */
 export function markPeerHeaderTrusted(): void {
-  g.__akmPeerHeaderSet = true;
+  peerHeaderSet = true;
 }
 
 function trustedProxies(): IpMatcher {
-  if (!g.__akmTrustedProxies) {
+  if (!trusted) {
     const rules = getEnv().TRUSTED_PROXIES;
-    g.__akmTrustedProxies = rules.length ? compileAllowlist(rules) : () => false;
+    trusted = rules.length ? compileAllowlist(rules) : () => false;
   }
-  return g.__akmTrustedProxies;
+  return trusted;
 }
 
 /** The client address, or null when it cannot be known (not served by our server). */
 export function clientIp(headers: Headers): string | null {
-  if (!g.__akmPeerHeaderSet) return null;
+  if (!peerHeaderSet) return null;
   const peer = headers.get(PEER_HEADER);
   if (!peer) return null;
   const trusted = trustedProxies();
@@ -48,14 +49,14 @@ export function clientIp(headers: Headers): string | null {
  * request did not come through our server (PEER_HEADER could then be the client's own).
  */
 export function socketPeer(headers: Headers): string | null {
-  if (!g.__akmPeerHeaderSet) return null;
+  if (!peerHeaderSet) return null;
   const peer = headers.get(PEER_HEADER);
   return peer ? normalizeIp(peer) : null;
 }
 
 /** True when the request reached us through a trusted proxy, whose X-Forwarded-* headers we may believe. */
 export function fromTrustedProxy(headers: Headers): boolean {
-  if (!g.__akmPeerHeaderSet) return false;
+  if (!peerHeaderSet) return false;
   return isTrustedProxy(headers.get(PEER_HEADER));
 }
 
@@ -66,5 +67,5 @@ export function isTrustedProxy(address: string | null | undefined): boolean {
 
 /** For tests: forget the compiled proxy list after the environment changed. */
 export function resetClientIpForTests(): void {
-  g.__akmTrustedProxies = undefined;
+  trusted = undefined;
 }

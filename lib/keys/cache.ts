@@ -117,6 +117,5 @@ export class KeyCache {
   }
 }
 
-const g = globalThis as unknown as { __akmKeyCache?: KeyCache };
-/** The process-wide cache (a global so every Next bundle shares it). */
-export const keyCache: KeyCache = (g.__akmKeyCache ??= new KeyCache());
+/** The process's cache: the gateway reads it, key changes evict from it. */
+export const keyCache = new KeyCache();

@@ -68,12 +68,12 @@ export function isModelAllowed(key: CachedKey, model: string): boolean {
 
 const POLL_MS = 500;
 const OVERLAP_MS = 5_000;
-const poller = globalThis as unknown as { __akmKeyPoller?: { timer: NodeJS.Timeout; since: Date | null } };
+let poller: { timer: NodeJS.Timeout; since: Date | null } | undefined;
 
 // Other instances change keys only when they share a PostgreSQL server; the embedded
 // database has one process, which evicts what it changes itself.
-function startChangePoller(): void {
-  if (poller.__akmKeyPoller || getEnv().database !== "postgres") return;
+export function startChangePoller(): void {
+  if (poller || getEnv().database !== "postgres") return;
   const state: { timer: NodeJS.Timeout; since: Date | null } = { timer: undefined as unknown as NodeJS.Timeout, since: null };
   let running = false;
   // While the database is away the poll fails twice a second: say so once a minute, and
@@ -93,7 +93,7 @@ function startChangePoller(): void {
       .finally(() => (running = false));
   }, POLL_MS);
   state.timer.unref();
-  poller.__akmKeyPoller = state;
+  poller = state;
 }
 
 async function pollChangedKeys(state: { since: Date | null }): Promise<void> {
@@ -111,6 +111,6 @@ async function pollChangedKeys(state: { since: Date | null }): Promise<void> {
 }
 
 export function stopChangePoller(): void {
-  if (poller.__akmKeyPoller) clearInterval(poller.__akmKeyPoller.timer);
-  poller.__akmKeyPoller = undefined;
+  if (poller) clearInterval(poller.timer);
+  poller = undefined;
 }

@@ -2,7 +2,7 @@
 // (exact for one instance), otherwise Redis shared by all instances with a local fallback.
 import { Redis } from "ioredis";
 import { getEnv } from "@/lib/config/env";
-import { onShutdown } from "@/lib/server/lifecycle";
+import { onShutdown } from "@/lib/runtime/lifecycle";
 import { loadDayCount } from "@/lib/usage/day-count";
 import { FailoverLimiter } from "./failover";
 import { MemoryLimiter } from "./memory";
@@ -48,17 +48,18 @@ export function createLimiter(): { limiter: Limiter; redis: Redis | null } {
   return { limiter, redis };
 }
 
-const g = globalThis as unknown as { __akmLimiter?: Limiter };
+let processLimiter: Limiter | undefined;
 
+/** The process's limiter, created on first use (lib/runtime/start.ts does it at start-up). */
 export function getLimiter(): Limiter {
-  if (!g.__akmLimiter) {
+  if (!processLimiter) {
     const { limiter, redis } = createLimiter();
-    g.__akmLimiter = limiter;
+    processLimiter = limiter;
     onShutdown("ratelimit", async () => {
-      g.__akmLimiter = undefined;
+      processLimiter = undefined;
       await limiter.close();
       redis?.disconnect();
     });
   }
-  return g.__akmLimiter;
+  return processLimiter;
 }

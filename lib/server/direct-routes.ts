@@ -28,7 +28,7 @@ interface V1Table {
   refuse?: DirectRouteOptions["refuse"];
 }
 
-const g = globalThis as unknown as { __akmDirectRoutes?: Map<string, WebHandler>; __akmV1Table?: V1Table };
+const g: { __akmDirectRoutes?: Map<string, WebHandler>; __akmV1Table?: V1Table } = {};
 
 export function registerDirectRoutes(routes: Record<string, WebHandler>, options: DirectRouteOptions = {}): void {
   g.__akmDirectRoutes = new Map(Object.entries(routes));

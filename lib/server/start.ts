@@ -12,11 +12,11 @@ import next from "next";
 import { loadDotEnv } from "@/lib/config/dotenv";
 import { ConfigError, getEnv, type Env } from "@/lib/config/env";
 import { isTrustedProxy, markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
-import { startAppOrExit } from "./app";
+import { startRuntimeOrExit } from "@/lib/runtime/start";
 import { closeAfterResponse } from "./connection";
 import { refuseV1, routeV1, serveDirect } from "./direct-routes";
 import { admitRequest } from "./front-door";
-import { runShutdownHooks } from "./lifecycle";
+import { runShutdownHooks } from "@/lib/runtime/lifecycle";
 import { serverInfoPath } from "./local-files";
 
 const log = (line: string) => console.log(line);
@@ -40,7 +40,7 @@ export async function startServer(root: string): Promise<void> {
   }
 
   // The database opens (and the embedded one locks and migrates) before anything listens.
-  await startAppOrExit();
+  await startRuntimeOrExit();
   const app = next({ dev: false, dir: root, hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();

@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { getEnv } from "@/lib/config/env";
 import { getDb, type Db } from "@/lib/db/client";
 import type { EventInput } from "@/lib/events/record";
-import { onShutdown } from "@/lib/server/lifecycle";
+import { onShutdown } from "@/lib/runtime/lifecycle";
 import { log } from "@/lib/log";
 import { Journal, type JournalPosition } from "./journal";
 import { writeUsageBatch, type JournaledEvent } from "./writes";
@@ -327,11 +327,11 @@ function dayId(keyId: string, day: string): string {
   return `${keyId}\n${day}`;
 }
 
-const g = globalThis as unknown as { __akmUsageRecorder?: UsageRecorder };
+let processRecorder: UsageRecorder | undefined;
 
 /** The process's recorder, journaling under DATA_DIR; its shutdown hook flushes after in-flight responses finished. */
 export function getUsageRecorder(): UsageRecorder {
-  if (!g.__akmUsageRecorder) {
+  if (!processRecorder) {
     const env = getEnv();
     const journal = Journal.open({
       dir: join(env.dataDir, "journal"),
@@ -340,11 +340,11 @@ export function getUsageRecorder(): UsageRecorder {
       log: (line) => log.warn(line),
     });
     const recorder = new UsageRecorder({ journal });
-    g.__akmUsageRecorder = recorder;
+    processRecorder = recorder;
     onShutdown("usage", async () => {
       await recorder.close();
-      g.__akmUsageRecorder = undefined;
+      processRecorder = undefined;
     });
   }
-  return g.__akmUsageRecorder;
+  return processRecorder;
 }

@@ -1,9 +1,8 @@
-// Shutdown hooks shared by the Next bundle and the custom server (server.mjs), which load
-// this module separately: the registry lives on globalThis so both see one list.
+// What the process does after its last in-flight request has finished: flush the usage
+// records, close Redis and the database. Services register their own hook when created.
 type Hook = { name: string; run: () => Promise<void> | void };
 
-const g = globalThis as unknown as { __akmShutdownHooks?: Hook[] };
-const hooks = (g.__akmShutdownHooks ??= []);
+const hooks: Hook[] = [];
 
 /** Registers work to do after the last in-flight request has finished (flush, close). */
 export function onShutdown(name: string, run: Hook["run"]): void {

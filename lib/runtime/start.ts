@@ -1,32 +1,41 @@
-// Start-up inside the Next server process (instrumentation.ts): open the database before
-// the first request, so the embedded one is locked against a second process and
-// migrated; check PostgreSQL's migrations; start the expiry sweep; hand the /v1 handlers
-// to our server (lib/server/direct-routes.ts).
+// The process's services, started once and in one place, before the server listens:
+//   database   opened (the embedded one locked and migrated) or its migrations checked;
+//   partitions request_logs' months ahead, then retention every hour (lib/usage/retention.ts);
+//   recorder   the usage records and their journal, replaying what a previous run left;
+//   limiter    in memory, or Redis with a local fallback;
+//   key cache  and, on PostgreSQL, the poll that evicts keys other instances changed;
+//   upstream   the pooled HTTP agent the gateway forwards with;
+//   sweep      expired keys marked as such every minute.
+// Each registers its shutdown hook as it is created; the hooks run newest first, so the
+// records are flushed before the database closes. Next's pages use the same instances:
+// they import this compiled core (scripts/build.mjs), not copies of it.
 import { getEnv } from "@/lib/config/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { readMigrations } from "@/lib/db/migrate";
+import { getUpstreamAgent } from "@/lib/gateway/upstream";
 import { V1_NEXT_ONLY_ROUTES, V1_ROUTES } from "@/lib/gateway/routes";
 import { refuseV1Request } from "@/lib/gateway/with-gateway-key";
 import { sweepExpiredKeys } from "@/lib/keys/service";
-import { stopChangePoller } from "@/lib/keys/verify";
+import { startChangePoller, stopChangePoller } from "@/lib/keys/verify";
+import { getLimiter } from "@/lib/ratelimit/limiter";
+import { registerDirectRoutes } from "@/lib/server/direct-routes";
 import { issueLocalToken } from "@/lib/tokens/service";
 import { getUsageRecorder } from "@/lib/usage/recorder";
 import { ensurePartitions, scheduleRetention } from "@/lib/usage/retention";
-import { registerDirectRoutes } from "./direct-routes";
 import { onShutdown } from "./lifecycle";
 import { log } from "@/lib/log";
 
 const SWEEP_MS = 60_000;
-const g = globalThis as unknown as { __akmStarted?: Promise<void> };
+let started: Promise<void> | undefined;
 
-export function startApp(): Promise<void> {
-  return (g.__akmStarted ??= start());
+export function startRuntime(): Promise<void> {
+  return (started ??= start());
 }
 
-/** For instrumentation.ts: a server that cannot start must say why and stop. */
-export async function startAppOrExit(): Promise<void> {
+/** A server that cannot start must say why and stop. */
+export async function startRuntimeOrExit(): Promise<void> {
   try {
-    await startApp();
+    await startRuntime();
   } catch (error) {
     log.error(`[server] cannot start: ${(error as Error).message}`);
     process.exit(1);
@@ -55,10 +64,13 @@ async function start(): Promise<void> {
   stops.push(scheduleRetention(getDb, { requestLogDays: env.REQUEST_LOG_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS, vacuum: env.database === "pglite" }, log));
   // Records a previous run left in the journal (a crash, a database outage) are replayed now.
   getUsageRecorder();
+  getLimiter();
+  startChangePoller();
+  getUpstreamAgent();
   registerDirectRoutes(V1_ROUTES, { nextOnly: env.BENCH_ROUTES ? V1_NEXT_ONLY_ROUTES : [], refuse: refuseV1Request });
   const sweep = () => sweepExpiredKeys().catch((error) => log.warn(`[keys] expiry sweep failed: ${(error as Error).message}`));
   await sweep();
-  const timer = setInterval(sweep, SWEEP_MS);
+  const timer = setInterval(() => void sweep(), SWEEP_MS);
   timer.unref();
   stops.push(() => clearInterval(timer));
 }
@@ -74,7 +86,7 @@ async function assertMigrated(): Promise<void> {
     // No migrations table yet: nothing applied. Anything else (the server is down, a wrong
     // password) is said as it is, not as missing migrations.
     if (!/_prisma_migrations|42P01/.test((error as Error).message)) {
-      throw new Error(`cannot reach the database (DATABASE_URL): ${(error as Error).message}`);
+      throw new Error(`cannot reach the database (DATABASE_URL): ${(error as Error).message}`, { cause: error });
     }
     applied = [];
   }
