@@ -15,7 +15,7 @@
 // away (which aborts upstream).
 import type { Readable } from "node:stream";
 import { SseParser, parseSse, sseData } from "@/lib/providers/sse";
-import { toUsage } from "@/lib/providers/openai/usage";
+import { convertUsage } from "@/lib/providers/openai/usage";
 import { isRecord, redactKeyDeep } from "@/lib/providers/provider-errors";
 import type { MappedError, SseEvent, StreamConverter, Usage } from "@/lib/providers/types";
 import { describeError, GatewayError, type ErrorOutcome } from "./errors";
@@ -213,7 +213,7 @@ function passThroughStep(dropUsageChunk: boolean, providerKey: string): Step {
       reported = { code, message: String(error.message ?? "upstream error") };
       return JSON.stringify(redacted) === JSON.stringify(parsed) ? null : { replace: sseData(redacted) };
     }
-    const found = toUsage(parsed.usage);
+    const found = convertUsage(parsed.usage);
     if (!found) return null;
     usage = found;
     if (typeof parsed.model === "string") model = parsed.model;

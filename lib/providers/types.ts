@@ -17,7 +17,7 @@ export interface Usage {
   cacheWriteTokens?: number;
 }
 
-export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
+export type { FinishReason } from "./openai/finish-reason";
 
 /** OpenAI's error body, the only error shape /v1 ever returns. */
 export interface OpenAIErrorBody {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { anthropicAdapter } from "./index";
-import { mapAnthropicStreamError } from "./errors";
+import { mapStreamError } from "./errors";
 import { fakeAnthropicKey } from "@/test/helpers/fake-secrets";
 
 const recorded = JSON.parse(readFileSync(join(__dirname, "fixtures", "errors.json"), "utf8")) as { status: number; body: { error: { type: string; message: string } } }[];
@@ -80,9 +80,9 @@ describe("Anthropic error mapping", () => {
   });
 
   it("maps errors that arrive inside a stream by their type", () => {
-    expect(mapAnthropicStreamError({ type: "api_error", message: "Internal server error" })).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
-    expect(mapAnthropicStreamError({ type: "overloaded_error", message: "Overloaded" })).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
-    expect(mapAnthropicStreamError({ type: "rate_limit_error", message: "x" })).toMatchObject({ status: 429, body: { error: { code: "rate_limit_error" } } });
-    expect(mapAnthropicStreamError({})).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+    expect(mapStreamError({ type: "api_error", message: "Internal server error" })).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+    expect(mapStreamError({ type: "overloaded_error", message: "Overloaded" })).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
+    expect(mapStreamError({ type: "rate_limit_error", message: "x" })).toMatchObject({ status: 429, body: { error: { code: "rate_limit_error" } } });
+    expect(mapStreamError({})).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
   });
 });

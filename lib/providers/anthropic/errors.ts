@@ -53,7 +53,7 @@ const FIXED_MESSAGES: Record<number, string> = {
 };
 
 /** Maps an HTTP error response from Anthropic (parsed JSON or raw text). */
-export function mapAnthropicError(status: number, body: unknown): MappedError {
+export function mapError(status: number, body: unknown): MappedError {
   const parsed = parseMaybeJson(body);
   const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
   const providerType = typeof error?.type === "string" ? error.type : undefined;
@@ -63,7 +63,7 @@ export function mapAnthropicError(status: number, body: unknown): MappedError {
 }
 
 /** Maps the payload of an `error` event received after the stream started (no HTTP status). */
-export function mapAnthropicStreamError(error: { type?: unknown; message?: unknown }): MappedError {
+export function mapStreamError(error: { type?: unknown; message?: unknown }): MappedError {
   const providerType = typeof error.type === "string" ? error.type : "api_error";
   const rule = BY_TYPE[providerType] ?? UPSTREAM_FAILURES.failed;
   return build(rule, providerType, typeof error.message === "string" ? error.message : undefined, undefined);

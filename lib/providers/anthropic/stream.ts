@@ -16,12 +16,16 @@ import type { AdapterContext, MappedError, SseEvent, StreamConverter, Usage } fr
 import { openAIError } from "../types";
 import { buildChunk, buildUsageChunk, toOpenAIUsage, type ChatCompletionChunk } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
-import { mapAnthropicStreamError } from "./errors";
-import { mapStopReason } from "./finish-reason";
+import { mapStreamError } from "./errors";
+import { mapFinishReason } from "./finish-reason";
 import { convertUsage, mergeUsage } from "./usage";
 import type { AnthropicUsage, StreamEvent } from "./wire-types";
 
-export class AnthropicStreamConverter implements StreamConverter {
+export function createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter {
+  return new AnthropicStreamConverter(ctx, clientWantsUsage);
+}
+
+class AnthropicStreamConverter implements StreamConverter {
   /** The model that answered: the requested one until the stream names it. */
   private answered: string;
   private rawUsage: AnthropicUsage | null = null;
@@ -60,14 +64,14 @@ export class AnthropicStreamConverter implements StreamConverter {
         if (isRecord(data.usage)) this.rawUsage = mergeUsage(this.rawUsage ?? {}, data.usage);
         if (data.delta && "stop_reason" in data.delta && data.delta.stop_reason) {
           this.finished = true;
-          return [...this.ensureStarted(), buildChunk(this.ctx, this.answered, {}, mapStopReason(data.delta.stop_reason))];
+          return [...this.ensureStarted(), buildChunk(this.ctx, this.answered, {}, mapFinishReason(data.delta.stop_reason))];
         }
         return [];
       case "message_stop":
         this.stopped = true;
         return this.clientWantsUsage && this.rawUsage ? [buildUsageChunk(this.ctx, this.answered, toOpenAIUsage(convertUsage(this.rawUsage)))] : [];
       case "error":
-        this.failure = mapAnthropicStreamError(isRecord(data.error) ? data.error : {});
+        this.failure = mapStreamError(isRecord(data.error) ? data.error : {});
         return [];
       default:
         return []; // ping, content_block_stop, future event types

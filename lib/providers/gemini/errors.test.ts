@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { geminiAdapter } from "./index";
-import { mapGeminiStatus } from "./errors";
+import { mapStreamError } from "./errors";
 import { fakeGoogleKey } from "@/test/helpers/fake-secrets";
 
 const recorded = JSON.parse(readFileSync(join(__dirname, "fixtures", "errors.json"), "utf8")) as { status: number; body: { error: { status: string; message: string } } }[];
@@ -44,11 +44,11 @@ describe("Gemini error mapping", () => {
   });
 
   it("maps errors inside a stream (no HTTP status) by their Status", () => {
-    expect(mapGeminiStatus({ code: 503, message: "x", status: "UNAVAILABLE" }, undefined)).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
+    expect(mapStreamError({ code: 503, message: "x", status: "UNAVAILABLE" })).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
     for (const status of ["INTERNAL", "UNKNOWN", "CANCELLED", "DEADLINE_EXCEEDED"]) {
-      expect(mapGeminiStatus({ code: 500, message: "x", status }, undefined)).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+      expect(mapStreamError({ code: 500, message: "x", status })).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
     }
-    expect(mapGeminiStatus({ code: 429, message: "x", status: "RESOURCE_EXHAUSTED" }, undefined)).toMatchObject({ status: 429, body: { error: { code: "RESOURCE_EXHAUSTED" } } });
+    expect(mapStreamError({ code: 429, message: "x", status: "RESOURCE_EXHAUSTED" })).toMatchObject({ status: 429, body: { error: { code: "RESOURCE_EXHAUSTED" } } });
   });
 
   it("forwards request problems with Google's message", () => {

@@ -61,17 +61,22 @@ const FIXED_MESSAGES: Record<number, string> = {
 };
 
 /** Maps an HTTP error response from Gemini (parsed JSON or raw text). */
-export function mapGeminiError(status: number, body: unknown): MappedError {
+export function mapError(status: number, body: unknown): MappedError {
   let parsed = parseMaybeJson(body);
   // streamGenerateContent without alt=sse wraps everything, errors included, in an array.
   if (Array.isArray(parsed)) parsed = parsed[0];
   const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
   if (!error) return build(ruleForHttpStatus(status), `http_${status}`, undefined, status);
-  return mapGeminiStatus(error, status);
+  return mapStatus(error, status);
+}
+
+/** Maps the google.rpc.Status of an error received after the stream started (no HTTP status). */
+export function mapStreamError(error: GoogleRpcStatus | Record<string, unknown>): MappedError {
+  return mapStatus(error, undefined);
 }
 
 /** Maps a google.rpc.Status, from an error body or from a stream event (no HTTP status). */
-export function mapGeminiStatus(error: GoogleRpcStatus | Record<string, unknown>, httpStatus: number | undefined): MappedError {
+function mapStatus(error: GoogleRpcStatus | Record<string, unknown>, httpStatus: number | undefined): MappedError {
   const rpc = error as GoogleRpcStatus;
   const status = typeof rpc.status === "string" ? rpc.status : undefined;
   const code = httpStatus ?? (typeof rpc.code === "number" ? rpc.code : 500);

@@ -12,7 +12,7 @@ import { encodeToolCallId } from "./tool-call-id";
 import { convertUsage, reasoningTokens } from "./usage";
 import type { GenerateContentResponse, Part } from "./wire-types";
 
-export function convertGenerateContentResponse(upstreamBody: unknown, ctx: AdapterContext): { body: ChatCompletion; usage: Usage | null } {
+export function convertChatResponse(upstreamBody: unknown, ctx: AdapterContext): { body: ChatCompletion; usage: Usage | null } {
   if (!isRecord(upstreamBody)) {
     throw new MappedErrorException(openAIError(502, "Gemini returned a response that is not a GenerateContentResponse.", "server_error", "invalid_upstream_response"));
   }

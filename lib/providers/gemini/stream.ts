@@ -17,13 +17,17 @@ import type { AdapterContext, FinishReason, MappedError, SseEvent, StreamConvert
 import { openAIError } from "../types";
 import { buildChunk, buildUsageChunk, toOpenAIUsage, type ChatCompletionChunk } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
-import { mapGeminiStatus } from "./errors";
+import { mapStreamError } from "./errors";
 import { isPromptBlocked, mapFinishReason } from "./finish-reason";
 import { encodeToolCallId } from "./tool-call-id";
 import { convertUsage, reasoningTokens } from "./usage";
 import type { GenerateContentResponse, UsageMetadata } from "./wire-types";
 
-export class GeminiStreamConverter implements StreamConverter {
+export function createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter {
+  return new GeminiStreamConverter(ctx, clientWantsUsage);
+}
+
+class GeminiStreamConverter implements StreamConverter {
   /** The model that answered: the requested one until the stream names it. */
   private answered: string;
   private rawUsage: UsageMetadata | null = null;
@@ -50,7 +54,7 @@ export class GeminiStreamConverter implements StreamConverter {
     }
     if (!isRecord(data)) return [];
     if (isRecord(data.error)) {
-      this.failure = mapGeminiStatus(data.error, undefined);
+      this.failure = mapStreamError(data.error);
       return [];
     }
     const response = data as GenerateContentResponse;

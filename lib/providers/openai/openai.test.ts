@@ -43,13 +43,13 @@ describe("OpenAI adapter", () => {
   });
 
   it("reads the usage chunk of a recorded stream", async () => {
-    const { toUsage } = await import("./usage");
+    const { convertUsage } = await import("./usage");
     const events = parseSse(
       'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"usage":null}\n\n' +
         'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}}\n\n' +
         "data: [DONE]\n\n",
     );
-    expect(events.map((e) => (e.data.startsWith("{") ? toUsage(JSON.parse(e.data).usage) : "done"))).toEqual([null, { inputTokens: 9, outputTokens: 1 }, "done"]);
+    expect(events.map((e) => (e.data.startsWith("{") ? convertUsage(JSON.parse(e.data).usage) : "done"))).toEqual([null, { inputTokens: 9, outputTokens: 1 }, "done"]);
   });
 
   it("passes OpenAI errors through, but hides a refused provider key behind a 502", () => {
