@@ -116,7 +116,8 @@ describe("stream relay, OpenAI pass-through", () => {
       const { text, end } = await relay(splitAt(CONTENT + error, [cut, cut + 40]));
       // Every other event goes out byte for byte.
       expect(text).toBe(CONTENT + redacted);
-      expect(end).toMatchObject({ outcome: "failed", error: { code: "bad_[redacted]", message: "Invalid request made with [redacted]" } });
+      // Recorded as the table's code for a provider's error event (its own code, redacted, goes in the details).
+      expect(end).toMatchObject({ outcome: "failed", error: { code: "upstream_stream_error", message: "Invalid request made with [redacted]" } });
     }
   });
 
@@ -154,7 +155,7 @@ describe("stream relay, converted", () => {
     return {
       push(event: SseEvent) {
         const data = JSON.parse(event.data);
-        if (data.fail) error = { status: 500, body: { error: { message: "boom", type: "server_error", param: null, code: "x_failed" } } };
+        if (data.fail) error = { code: "upstream_error", status: 500, body: { error: { message: "boom", type: "server_error", param: null, code: "x_failed" } } };
         if (data.u) usage = { inputTokens: data.u[0], outputTokens: data.u[1] };
         return data.t ? [{ object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: data.t } }] }] : [];
       },
@@ -182,14 +183,15 @@ describe("stream relay, converted", () => {
     const events = parseSse(text);
     expect(JSON.parse(events.at(-1)!.data)).toEqual({ error: { message: "boom", type: "server_error", param: null, code: "x_failed" } });
     expect(text).not.toContain("never");
-    expect(end).toMatchObject({ outcome: "failed", error: { code: "x_failed" } });
+    // Recorded by the table's code; the client sees the converter's body.
+    expect(end).toMatchObject({ outcome: "failed", error: { code: "upstream_error", message: "boom" } });
     expect(aborted).toBe(1);
   });
 
   it("cuts the provider key out of a converted error before it is sent or recorded", async () => {
     const leaking: StreamConverter = {
       ...converter(),
-      error: () => ({ status: 502, body: { error: { message: `upstream said: bad key ${KEY}`, type: "upstream_error", param: KEY, code: "upstream_error" } } }),
+      error: () => ({ code: "upstream_error", status: 502, body: { error: { message: `upstream said: bad key ${KEY}`, type: "upstream_error", param: KEY, code: "upstream_error" } } }),
     };
     const { text, end } = await relay([Buffer.from('data: {"t":"a"}\n\n')], { converter: leaking });
     expect(text).not.toContain(KEY);
@@ -201,7 +203,7 @@ describe("stream relay, converted", () => {
     const cut: StreamConverter = {
       ...converter(),
       end() {
-        this.error = () => ({ status: 502, body: { error: { message: "cut short", type: "server_error", param: null, code: "upstream_stream_incomplete" } } });
+        this.error = () => ({ code: "upstream_stream_error", status: 502, body: { error: { message: "cut short", type: "upstream_error", param: null, code: "upstream_stream_error" } } });
         return [{ object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "tail" } }] }];
       },
     };
@@ -209,7 +211,7 @@ describe("stream relay, converted", () => {
     const data = parseSse(text).map((e) => e.data);
     expect(data).not.toContain("[DONE]");
     expect(data.slice(0, 2).map((d) => JSON.parse(d).choices[0].delta.content)).toEqual(["a", "tail"]);
-    expect(JSON.parse(data.at(-1)!)).toEqual({ error: { message: "cut short", type: "server_error", param: null, code: "upstream_stream_incomplete" } });
-    expect(end).toEqual({ outcome: "failed", usage: { inputTokens: 3, outputTokens: 1 }, model: "made-up-model-001", error: { code: "upstream_stream_incomplete", message: "cut short" } });
+    expect(JSON.parse(data.at(-1)!)).toEqual({ error: { message: "cut short", type: "upstream_error", param: null, code: "upstream_stream_error" } });
+    expect(end).toEqual({ outcome: "failed", usage: { inputTokens: 3, outputTokens: 1 }, model: "made-up-model-001", error: { code: "upstream_stream_error", message: "cut short" } });
   });
 });

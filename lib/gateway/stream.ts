@@ -18,7 +18,7 @@ import { SseParser, parseSse, sseData } from "@/lib/providers/sse";
 import { convertUsage } from "@/lib/providers/openai/usage";
 import { isRecord, redactKeyDeep } from "@/lib/providers/provider-errors";
 import type { MappedError, SseEvent, StreamConverter, Usage } from "@/lib/providers/types";
-import { describeError, GatewayError, type ErrorOutcome } from "./errors";
+import { describeError, GatewayError, type ErrorOutcome, type GatewayErrorCode } from "./errors";
 
 export interface StreamEnd {
   outcome: "completed" | "failed" | "client_closed";
@@ -26,7 +26,7 @@ export interface StreamEnd {
   /** The model that answered, when the stream named it (null: not seen). */
   model: string | null;
   /** Why a failed stream failed (recorded; already sent to the client as an error event). */
-  error: { code: string; message: string } | null;
+  error: { code: GatewayErrorCode; message: string } | null;
 }
 
 export interface RelayOptions {
@@ -87,7 +87,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       return describeError(new GatewayError("upstream_stream_error", "The upstream stream failed."), "");
     }
   };
-  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, code: string, error: MappedError["body"]["error"]) => {
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, code: GatewayErrorCode, error: MappedError["body"]["error"]) => {
     controller.enqueue(errorEvent(error));
     controller.close();
     options.abortUpstream();
@@ -143,7 +143,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
 interface StepResult {
   bytes?: Uint8Array;
   /** The stream must end with this error event. */
-  failure?: { code: string; error: MappedError["body"]["error"] };
+  failure?: { code: GatewayErrorCode; error: MappedError["body"]["error"] };
 }
 
 interface Step {
@@ -152,7 +152,7 @@ interface Step {
   usage(): Usage | null;
   model(): string | null;
   /** An error event the provider sent and that was passed through as it was. */
-  reportedError(): { code: string; message: string } | null;
+  reportedError(): { code: GatewayErrorCode; message: string } | null;
 }
 
 const incomplete = (message: string): StepResult => {
@@ -194,7 +194,7 @@ function passThroughStep(dropUsageChunk: boolean, providerKey: string): Step {
   let usage: Usage | null = null;
   let model: string | null = null;
   let sawDone = false;
-  let reported: { code: string; message: string } | null = null;
+  let reported: { code: GatewayErrorCode; message: string } | null = null;
 
   // What becomes of a frame: kept as it is (null), dropped (the usage-only chunk the
   // client did not ask for), or replaced (an error event that quoted the provider key).
@@ -209,8 +209,7 @@ function passThroughStep(dropUsageChunk: boolean, providerKey: string): Step {
     if (isRecord(parsed.error)) {
       const redacted = redactKeyDeep(parsed, providerKey);
       const error = redacted.error as { message?: unknown; code?: unknown };
-      const code = typeof error.code === "string" ? error.code : "upstream_stream_error";
-      reported = { code, message: String(error.message ?? "upstream error") };
+      reported = { code: "upstream_stream_error", message: String(error.message ?? "upstream error") };
       return JSON.stringify(redacted) === JSON.stringify(parsed) ? null : { replace: sseData(redacted) };
     }
     const found = convertUsage(parsed.usage);
@@ -280,7 +279,7 @@ function convertedStep(converter: StreamConverter, providerKey: string): Step {
     const mapped = converter.error();
     if (!mapped) return undefined;
     const error = redactKeyDeep(mapped.body.error, providerKey);
-    return { code: error.code ?? `upstream_${mapped.status}`, error };
+    return { code: mapped.code, error };
   };
   const run = (events: SseEvent[]): StepResult => {
     let out = "";

@@ -2,6 +2,7 @@
 // (lib/providers/<openai|anthropic|gemini>/). The gateway owns HTTP, limits, timeouts,
 // SSE framing and usage records; an adapter only converts between OpenAI's
 // chat-completions format and its provider's wire format.
+import type { MappedError } from "@/lib/gateway/errors";
 
 export type ProviderId = "openai" | "anthropic" | "gemini";
 
@@ -19,21 +20,9 @@ export interface Usage {
 
 export type { FinishReason } from "./openai/finish-reason";
 
-/** OpenAI's error body, the only error shape /v1 ever returns. */
-export interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
-}
-
-/** An error mapped to what the gateway sends its client. */
-export interface MappedError {
-  status: number;
-  body: OpenAIErrorBody;
-  /**
-   * Seconds the provider asked the caller to wait, read from its error body (Gemini's
-   * RetryInfo); the gateway sends it as Retry-After when the upstream sent no such header.
-   */
-  retryAfterSeconds?: number;
-}
+// Errors are the gateway's vocabulary (lib/gateway/errors.ts): an adapter maps every failure
+// to one of its codes, and cannot make one up.
+export { MappedErrorException, type AdapterErrorCode, type MappedError, type OpenAIErrorBody } from "@/lib/gateway/errors";
 
 /**
  * The request body as the client sent it, after the gateway validated the few fields it
@@ -118,52 +107,4 @@ export interface ProviderAdapter {
   /** The upstream call that lists models, and how to read its answer into bare model ids. */
   buildListModelsRequest(ctx: Omit<AdapterContext, "model" | "requestId" | "created">): UpstreamRequest;
   parseModelList(upstreamBody: unknown): string[];
-}
-
-/** Thrown by adapters for input their provider cannot honour; the gateway sends it as is. */
-export class MappedErrorException extends Error {
-  constructor(readonly mapped: MappedError) {
-    super(mapped.body.error.message);
-  }
-}
-
-export function openAIError(
-  status: number,
-  message: string,
-  type: string,
-  code: string | null = null,
-  param: string | null = null,
-): MappedError {
-  return { status, body: { error: { message, type, param, code } } };
-}
-
-/**
- * The provider refused the gateway's own credentials. Every adapter answers this the same
- * way: the client's key is fine and retrying cannot help, so it is a 502 that names the
- * variable to fix, never a 401 (which an OpenAI client reads as "your key is wrong").
- */
-export function providerAuthError(provider: string, keyVariable: string): MappedError {
-  return openAIError(
-    502,
-    `The gateway's ${provider} credentials were refused by ${provider}; ask the gateway's administrator to check ${keyVariable}.`,
-    "upstream_error",
-    "upstream_auth_failed",
-  );
-}
-
-/**
- * How a provider's own failure (an HTTP 5xx, or the same reported inside a stream) reaches
- * the client, for every adapter: never as our 500, always with the provider's message.
- * lib/gateway/errors.ts has both codes in its table, which decides status, type and event.
- */
-export const UPSTREAM_FAILURES = {
-  /** 500, 502, 504, any other 5xx: the provider failed; the client's request may be fine. */
-  failed: { status: 502, type: "upstream_error", code: "upstream_error" },
-  /** 503, and Anthropic's 529 overloaded_error: the provider is busy; worth a retry later. */
-  overloaded: { status: 503, type: "upstream_error", code: "upstream_overloaded" },
-} as const;
-
-/** The failure an upstream HTTP status of 500 or more means. */
-export function upstreamFailureFor(status: number): (typeof UPSTREAM_FAILURES)[keyof typeof UPSTREAM_FAILURES] {
-  return status === 503 || status === 529 ? UPSTREAM_FAILURES.overloaded : UPSTREAM_FAILURES.failed;
 }

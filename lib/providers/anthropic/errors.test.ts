@@ -29,10 +29,14 @@ describe("Anthropic error mapping", () => {
   it("answers Anthropic's own failures by HTTP status, never as a 500, with Anthropic's message", () => {
     const failure = (status: number, type: string, message: string) => anthropicAdapter.mapError(status, { type: "error", error: { type, message }, request_id: "req_1" });
     expect(failure(500, "api_error", "Internal server error")).toEqual({
+      code: "upstream_error",
+      providerCode: "api_error",
       status: 502,
       body: { error: { message: "Anthropic: Internal server error", type: "upstream_error", param: null, code: "upstream_error" } },
     });
     expect(failure(529, "overloaded_error", "Overloaded")).toEqual({
+      code: "upstream_overloaded",
+      providerCode: "overloaded_error",
       status: 503,
       body: { error: { message: "Anthropic: Overloaded", type: "upstream_error", param: null, code: "upstream_overloaded" } },
     });
@@ -45,6 +49,8 @@ describe("Anthropic error mapping", () => {
 
   it("forwards the provider's message for request problems, in OpenAI's shape", () => {
     expect(anthropicAdapter.mapError(400, recorded[0].body)).toEqual({
+      code: "upstream_rejected",
+      providerCode: "invalid_request_error",
       status: 400,
       body: { error: { message: "Anthropic: max_tokens: Field required", type: "invalid_request_error", param: null, code: "invalid_request_error" } },
     });

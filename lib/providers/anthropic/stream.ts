@@ -13,7 +13,7 @@
 // Thinking blocks and event types added after this was written are skipped, as Anthropic's
 // versioning policy allows new event types within a version.
 import type { AdapterContext, MappedError, SseEvent, StreamConverter, Usage } from "../types";
-import { openAIError } from "../types";
+import { mappedError } from "@/lib/gateway/errors";
 import { buildChunk, buildUsageChunk, toOpenAIUsage, type ChatCompletionChunk } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
 import { mapStreamError } from "./errors";
@@ -49,7 +49,7 @@ class AnthropicStreamConverter implements StreamConverter {
     try {
       data = JSON.parse(event.data) as StreamEvent;
     } catch {
-      this.failure = openAIError(502, "Anthropic sent a stream event that is not JSON.", "server_error", "invalid_upstream_stream");
+      this.failure = mappedError("upstream_bad_response", "Anthropic sent a stream event that is not JSON.");
       return [];
     }
     if (!isRecord(data)) return [];
@@ -81,7 +81,7 @@ class AnthropicStreamConverter implements StreamConverter {
   end(): ChatCompletionChunk[] {
     // A stream that closes before message_stop (and without an error event) was cut off.
     if (!this.stopped && !this.failure) {
-      this.failure = openAIError(502, "The Anthropic stream ended before the message was complete.", "server_error", "upstream_stream_incomplete");
+      this.failure = mappedError("upstream_stream_error", "The Anthropic stream ended before the message was complete.");
     }
     return [];
   }

@@ -28,10 +28,14 @@ describe("Gemini error mapping", () => {
 
   it("answers Google's own failures by HTTP status, never as a 500, with Google's message", () => {
     expect(geminiAdapter.mapError(500, recorded[7].body)).toEqual({
+      code: "upstream_error",
+      providerCode: "INTERNAL",
       status: 502,
       body: { error: { message: `Gemini: ${recorded[7].body.error.message}`, type: "upstream_error", param: null, code: "upstream_error" } },
     });
     expect(geminiAdapter.mapError(503, recorded[8].body)).toEqual({
+      code: "upstream_overloaded",
+      providerCode: "UNAVAILABLE",
       status: 503,
       body: { error: { message: "Gemini: The model is overloaded. Please try again later.", type: "upstream_error", param: null, code: "upstream_overloaded" } },
     });

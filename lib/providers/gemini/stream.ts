@@ -14,7 +14,7 @@
 // There is no end-of-stream event: the usage chunk (when asked for) is sent by end(), and a
 // stream that closes without a finish reason was cut off.
 import type { AdapterContext, FinishReason, MappedError, SseEvent, StreamConverter, Usage } from "../types";
-import { openAIError } from "../types";
+import { mappedError } from "@/lib/gateway/errors";
 import { buildChunk, buildUsageChunk, toOpenAIUsage, type ChatCompletionChunk } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
 import { mapStreamError } from "./errors";
@@ -49,7 +49,7 @@ class GeminiStreamConverter implements StreamConverter {
     try {
       data = JSON.parse(event.data);
     } catch {
-      this.failure = openAIError(502, "Gemini sent a stream event that is not JSON.", "server_error", "invalid_upstream_stream");
+      this.failure = mappedError("upstream_bad_response", "Gemini sent a stream event that is not JSON.");
       return [];
     }
     if (!isRecord(data)) return [];
@@ -86,7 +86,7 @@ class GeminiStreamConverter implements StreamConverter {
   end(): ChatCompletionChunk[] {
     if (this.failure) return [];
     if (!this.finishReason) {
-      this.failure = openAIError(502, "The Gemini stream ended before the answer was complete.", "server_error", "upstream_stream_incomplete");
+      this.failure = mappedError("upstream_stream_error", "The Gemini stream ended before the answer was complete.");
       return [];
     }
     if (!this.clientWantsUsage || !this.rawUsage) return [];

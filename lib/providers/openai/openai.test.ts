@@ -54,7 +54,8 @@ describe("OpenAI adapter", () => {
 
   it("passes OpenAI errors through, but hides a refused provider key behind a 502", () => {
     const notFound = { error: { message: "The model `gpt-9` does not exist or you do not have access to it.", type: "invalid_request_error", param: null, code: "model_not_found" } };
-    expect(openaiAdapter.mapError(404, notFound)).toEqual({ status: 404, body: notFound });
+    // Recorded as upstream_rejected; OpenAI's own code reaches the client and the event details.
+    expect(openaiAdapter.mapError(404, notFound)).toEqual({ code: "upstream_rejected", providerCode: "model_not_found", status: 404, body: notFound });
     const refused = openaiAdapter.mapError(401, { error: { message: "Incorrect API key provided: sk-pro****cret.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
     expect(refused.status).toBe(502);
     expect(refused.body.error.code).toBe("upstream_auth_failed");
@@ -71,15 +72,15 @@ describe("OpenAI adapter", () => {
       [520, "<html>Web server is returning an unknown error</html>"],
     ];
     expect(answers.map(([status, body]) => [status, openaiAdapter.mapError(status, body)])).toEqual([
-      [500, { status: 502, body: { error: { message: "The server had an error while processing your request. Sorry about that!", type: "upstream_error", param: null, code: "upstream_error" } } }],
-      [502, { status: 502, body: { error: { message: "Bad gateway.", type: "upstream_error", param: null, code: "upstream_error" } } }],
-      [503, { status: 503, body: { error: { message: "The engine is currently overloaded, please try again later.", type: "upstream_error", param: null, code: "upstream_overloaded" } } }],
-      [504, { status: 502, body: { error: { message: "Gateway timeout.", type: "upstream_error", param: null, code: "upstream_error" } } }],
-      [520, { status: 502, body: { error: { message: "OpenAI answered with HTTP 520.", type: "upstream_error", param: null, code: "upstream_error" } } }],
+      [500, { code: "upstream_error", providerCode: "server_error", status: 502, body: { error: { message: "The server had an error while processing your request. Sorry about that!", type: "upstream_error", param: null, code: "upstream_error" } } }],
+      [502, { code: "upstream_error", providerCode: "cf_bad_gateway", status: 502, body: { error: { message: "Bad gateway.", type: "upstream_error", param: null, code: "upstream_error" } } }],
+      [503, { code: "upstream_overloaded", providerCode: "server_error", status: 503, body: { error: { message: "The engine is currently overloaded, please try again later.", type: "upstream_error", param: null, code: "upstream_overloaded" } } }],
+      [504, { code: "upstream_error", providerCode: "cf_gateway_timeout", status: 502, body: { error: { message: "Gateway timeout.", type: "upstream_error", param: null, code: "upstream_error" } } }],
+      [520, { code: "upstream_error", status: 502, body: { error: { message: "OpenAI answered with HTTP 520.", type: "upstream_error", param: null, code: "upstream_error" } } }],
     ]);
     // A proxy's page is not passed on, whatever its status.
     expect(openaiAdapter.mapError(502, "<html>Bad gateway</html>").body.error.message).toBe("OpenAI answered with HTTP 502.");
-    expect(openaiAdapter.mapError(418, "<html>teapot</html>")).toMatchObject({ status: 418, body: { error: { code: "upstream_418" } } });
+    expect(openaiAdapter.mapError(418, "<html>teapot</html>")).toMatchObject({ code: "upstream_rejected", status: 418, body: { error: { code: "upstream_rejected" } } });
   });
 
   it("lists model ids", () => {

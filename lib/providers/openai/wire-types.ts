@@ -4,6 +4,9 @@
 // @see https://platform.openai.com/docs/api-reference/chat/object
 // @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
 // @see https://platform.openai.com/docs/api-reference/models/list
+// @see https://platform.openai.com/docs/guides/error-codes
+import { z } from "zod";
+import { lenient } from "../provider-errors";
 
 export interface CompletionUsage {
   prompt_tokens: number;
@@ -26,3 +29,17 @@ export interface ModelListResponse {
   object: "list";
   data: { id: string; object: "model"; created?: number; owned_by?: string }[];
 }
+
+/**
+ * The error object of an error response (`{"error": {…}}`) and of an error event inside a
+ * stream. Read leniently: a field of another type counts as absent. `code` is a string for
+ * OpenAI's own errors, a number for Cloudflare's in front of the API (502 cf_bad_gateway).
+ */
+export const errorObject = z.object({
+  message: lenient(z.string()),
+  type: lenient(z.string()),
+  param: lenient(z.string().nullable()),
+  code: lenient(z.union([z.string(), z.number()]).nullable()),
+});
+
+export const errorBody = z.object({ error: errorObject });
