@@ -65,27 +65,40 @@ export interface SseEvent {
 }
 
 /**
- * Converts one upstream stream into OpenAI `chat.completion.chunk` objects, event by
- * event, keeping per-stream state. Created once per request.
+ * What a stream converter hands the gateway's pump (lib/gateway/stream.ts) for one piece of
+ * the upstream body, or at its end. A pass-through converter (the provider already speaks
+ * OpenAI's stream format) returns bytes; a converting one returns chunks, which the pump
+ * writes as `data:` events. The pump knows no more about the provider than this.
+ */
+export interface StreamOutput {
+  /** Bytes to send as they are. */
+  bytes?: Uint8Array;
+  /** OpenAI chat.completion.chunk objects, sent in order, one event each. */
+  chunks?: readonly unknown[];
+  /** end() only: the answer is complete and its `data: [DONE]` was not in `bytes`: the pump sends it. */
+  done?: boolean;
+  /**
+   * The stream failed. The pump sends what is above, then `failure.body.error` as the last
+   * event, ends the response, stops the upstream and records the failure.
+   */
+  failure?: MappedError;
+  /** The failure is the provider's own error event, already in `bytes`: recorded, not sent again. */
+  failureSent?: boolean;
+}
+
+/**
+ * Converts one upstream stream for the client, keeping per-stream state; created once per
+ * request. The pump feeds it the upstream body as read, in pieces split anywhere.
  */
 export interface StreamConverter {
-  /** Chunks to send for one upstream event, in order; often none (e.g. ping). */
-  push(event: SseEvent): unknown[];
-  /**
-   * Called once when the upstream stream ended normally. Returns trailing chunks (e.g.
-   * the finish chunk or a usage chunk when the provider sends usage last).
-   */
-  end(): unknown[];
+  /** What to send for the next piece of the upstream body (often nothing: an event split across reads). */
+  push(chunk: Uint8Array): StreamOutput;
+  /** The upstream body ended: what is left to send, and whether the answer is complete. */
+  end(): StreamOutput;
   /** Usage seen so far (complete after end()). */
   usage(): Usage | null;
-  /**
-   * A provider error reported inside the stream (Anthropic's `error` event, Gemini's
-   * error object), mapped to OpenAI's shape; null while none has been seen. After one is
-   * seen the gateway ends the stream with it as an error event.
-   */
-  error(): MappedError | null;
-  /** The model that answered as the stream names it (for the usage record); until then the requested one. */
-  model(): string;
+  /** The model that answered as the stream names it (for the usage record); null or the requested one until then. */
+  model(): string | null;
 }
 
 export interface ProviderAdapter {
@@ -100,8 +113,8 @@ export interface ProviderAdapter {
   buildChatRequest(request: ChatRequest, ctx: AdapterContext): UpstreamRequest;
   /** Converts a successful non-streamed upstream body into an OpenAI chat.completion. */
   convertChatResponse(upstreamBody: unknown, ctx: AdapterContext): { body: unknown; usage: Usage | null };
-  /** A converter for a successful streamed response. Null means: pass the bytes through (OpenAI). */
-  createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter | null;
+  /** A converter for a successful streamed response; `clientWantsUsage`: stream_options.include_usage. */
+  createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter;
   /** Maps an upstream error response (status and parsed body, or raw text) to OpenAI's shape. */
   mapError(status: number, body: unknown): MappedError;
   /** The upstream call that lists models, and how to read its answer into bare model ids. */

@@ -107,9 +107,9 @@ describe("Anthropic stream conversion", () => {
   });
 
   it("treats a non-JSON event as an upstream failure", () => {
-    const c = converter();
-    expect(c.push({ event: "message_start", data: "{oops" })).toEqual([]);
-    expect(c.error()).toMatchObject({ status: 502, body: { error: { type: "upstream_error", code: "upstream_bad_response" } } });
+    const out = converter().push(new TextEncoder().encode("event: message_start\ndata: {oops\n\n"));
+    expect(out.chunks).toEqual([]);
+    expect(out.failure).toMatchObject({ status: 502, body: { error: { type: "upstream_error", code: "upstream_bad_response" } } });
   });
 
   describe.each(["text.sse", "tool-use.sse", "parallel-tools.sse", "max-tokens.sse", "thinking.sse", "error-mid-stream.sse"])("%s", (name) => {

@@ -16,16 +16,17 @@ import type { AdapterContext, MappedError, SseEvent, StreamConverter, Usage } fr
 import { mappedError } from "@/lib/gateway/errors";
 import { buildChunk, buildUsageChunk, toOpenAIUsage, type ChatCompletionChunk } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
+import { convertSseStream, type SseEventConverter } from "../sse";
 import { mapStreamError } from "./errors";
 import { mapFinishReason } from "./finish-reason";
 import { convertUsage, mergeUsage } from "./usage";
 import type { AnthropicUsage, StreamEvent } from "./wire-types";
 
 export function createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter {
-  return new AnthropicStreamConverter(ctx, clientWantsUsage);
+  return convertSseStream(new AnthropicStreamConverter(ctx, clientWantsUsage));
 }
 
-class AnthropicStreamConverter implements StreamConverter {
+class AnthropicStreamConverter implements SseEventConverter {
   /** The model that answered: the requested one until the stream names it. */
   private answered: string;
   private rawUsage: AnthropicUsage | null = null;

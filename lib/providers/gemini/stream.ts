@@ -17,6 +17,7 @@ import type { AdapterContext, FinishReason, MappedError, SseEvent, StreamConvert
 import { mappedError } from "@/lib/gateway/errors";
 import { buildChunk, buildUsageChunk, toOpenAIUsage, type ChatCompletionChunk } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
+import { convertSseStream, type SseEventConverter } from "../sse";
 import { mapStreamError } from "./errors";
 import { isPromptBlocked, mapFinishReason } from "./finish-reason";
 import { encodeToolCallId } from "./tool-call-id";
@@ -24,10 +25,10 @@ import { convertUsage, reasoningTokens } from "./usage";
 import type { GenerateContentResponse, UsageMetadata } from "./wire-types";
 
 export function createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter {
-  return new GeminiStreamConverter(ctx, clientWantsUsage);
+  return convertSseStream(new GeminiStreamConverter(ctx, clientWantsUsage));
 }
 
-class GeminiStreamConverter implements StreamConverter {
+class GeminiStreamConverter implements SseEventConverter {
   /** The model that answered: the requested one until the stream names it. */
   private answered: string;
   private rawUsage: UsageMetadata | null = null;

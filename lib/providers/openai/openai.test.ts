@@ -39,7 +39,9 @@ describe("OpenAI adapter", () => {
     const { body, usage } = openaiAdapter.convertChatResponse(COMPLETION, ctx);
     expect(body).toBe(COMPLETION);
     expect(usage).toEqual({ inputTokens: 1117, outputTokens: 46, cachedInputTokens: 1024 });
-    expect(openaiAdapter.createStreamConverter(ctx, false)).toBeNull();
+    // Streams too: the events go out as the very bytes OpenAI sent.
+    const event = Buffer.from('data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}],"usage":null}\n\n');
+    expect(openaiAdapter.createStreamConverter(ctx, false).push(event)).toEqual({ bytes: event });
   });
 
   it("reads the usage chunk of a recorded stream", async () => {

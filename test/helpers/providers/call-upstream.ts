@@ -1,8 +1,7 @@
 // Test support: drives an adapter against a (fake) upstream over real HTTP the way the
-// gateway will — build the call, send it with fetch, then convert the JSON answer, map the
-// error, or feed the SSE body through the stream converter as it arrives.
-import { SseParser } from "@/lib/providers/sse";
-import { MappedErrorException, type AdapterContext, type ChatRequest, type MappedError, type ProviderAdapter, type Usage } from "@/lib/providers/types";
+// gateway does — build the call, send it with fetch, then convert the JSON answer, map the
+// error, or feed the body through the stream converter as it arrives.
+import { MappedErrorException, type AdapterContext, type ChatRequest, type MappedError, type ProviderAdapter, type StreamOutput, type Usage } from "@/lib/providers/types";
 
 export type UpstreamOutcome =
   | { kind: "refused"; mapped: MappedError }
@@ -30,31 +29,24 @@ export async function callUpstream(
     return { kind: "completion", body: converted.body as Record<string, unknown>, usage: converted.usage };
   }
   const converter = adapter.createStreamConverter(ctx, options.clientWantsUsage ?? false);
-  if (!converter) throw new Error(`${adapter.id} passes streams through`);
   const chunks: Record<string, unknown>[] = [];
-  const parser = new SseParser();
-  const decoder = new TextDecoder();
-  const reader = res.body!.getReader();
-  const feed = (text: string, last: boolean) => {
-    for (const event of [...parser.push(text), ...(last ? parser.end() : [])]) {
-      if (converter.error()) return;
-      chunks.push(...(converter.push(event) as Record<string, unknown>[]));
-    }
+  let error: MappedError | null = null;
+  const take = (out: StreamOutput) => {
+    chunks.push(...((out.chunks ?? []) as Record<string, unknown>[]));
+    error = out.failure ?? null;
   };
+  const reader = res.body!.getReader();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    feed(decoder.decode(value, { stream: true }), false);
-    if (converter.error()) {
+    take(converter.push(value));
+    if (error) {
       await reader.cancel();
       break;
     }
   }
-  if (!converter.error()) {
-    feed(decoder.decode(), true);
-    if (!converter.error()) chunks.push(...(converter.end() as Record<string, unknown>[]));
-  }
-  return { kind: "stream", chunks, usage: converter.usage(), error: converter.error() };
+  if (!error) take(converter.end());
+  return { kind: "stream", chunks, usage: converter.usage(), error };
 }
 
 export async function listModels(adapter: ProviderAdapter, ctx: { apiKey: string; baseUrl: string }): Promise<string[] | MappedError> {
