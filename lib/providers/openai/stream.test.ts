@@ -1,13 +1,17 @@
 // The OpenAI stream converter passes the upstream bytes through; these tests run it through
 // the gateway's pump (lib/gateway/stream.ts) as a request does, and check what the client
 // receives and what is recorded.
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describeError, GatewayError } from "@/lib/gateway/errors";
 import { relayStream, type StreamEnd } from "@/lib/gateway/stream";
 import { fakeOpenAIKey } from "@/test/helpers/fake-secrets";
+import { randomPieces, readFixtureBytes, replayStream } from "@/test/helpers/providers/replay";
 import { parseSse } from "../sse";
 import type { Usage } from "../types";
+import { openaiAdapter } from "./index";
 import { createStreamConverter } from "./stream";
+import { convertUsage } from "./usage";
 
 /** The key the gateway sent upstream. */
 const KEY = fakeOpenAIKey("relay0123456789abcdefghij");
@@ -150,5 +154,36 @@ describe("OpenAI stream pass-through, through the gateway's pump", () => {
     expect(ends).toEqual([{ outcome: "client_closed", usage: null, model: null, error: null }]);
     expect(aborted).toBe(1);
     expect(body.destroyed).toBe(true);
+  });
+});
+
+describe("OpenAI stream converter", () => {
+  const bytes = (name: string) => readFixtureBytes(join(__dirname, "fixtures", name));
+
+  it("passes each event through as the very bytes OpenAI sent", () => {
+    const event = Buffer.from('data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}],"usage":null}\n\n');
+    expect(openaiAdapter.createStreamConverter(ctx, false).push(event)).toEqual({ bytes: event });
+  });
+
+  it("reads the usage chunk of a recorded stream", () => {
+    const events = parseSse(
+      'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"usage":null}\n\n' +
+        'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}}\n\n' +
+        "data: [DONE]\n\n",
+    );
+    expect(events.map((e) => (e.data.startsWith("{") ? convertUsage(JSON.parse(e.data).usage) : "done"))).toEqual([null, { inputTokens: 9, outputTokens: 1 }, "done"]);
+  });
+
+  it("reports usage and the answering model of a recorded stream however it is split, and records OpenAI's error event as upstream_stream_error", () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const c = createStreamConverter(ctx, true);
+      expect(replayStream(c, randomPieces(bytes("text.sse"), seed))).toEqual({ chunks: [], usage: { inputTokens: 9, outputTokens: 6, cachedInputTokens: 0 }, error: null });
+      expect(c.model()).toBe("gpt-4o-mini-2024-07-18");
+    }
+    expect(replayStream(createStreamConverter(ctx, true), [bytes("error-mid-stream.sse")]).error).toMatchObject({
+      code: "upstream_stream_error",
+      providerCode: "server_error",
+      body: { error: { message: "The server had an error while processing your request. Sorry about that!" } },
+    });
   });
 });

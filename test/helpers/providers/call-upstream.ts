@@ -7,7 +7,8 @@ export type UpstreamOutcome =
   | { kind: "refused"; mapped: MappedError }
   | { kind: "error"; mapped: MappedError; status: number; headers: Headers }
   | { kind: "completion"; body: Record<string, unknown>; usage: Usage | null }
-  | { kind: "stream"; chunks: Record<string, unknown>[]; usage: Usage | null; error: MappedError | null };
+  /** `chunks`: what a converting adapter made; `text`: the bytes a pass-through adapter passed on. */
+  | { kind: "stream"; chunks: Record<string, unknown>[]; text: string; usage: Usage | null; error: MappedError | null };
 
 export async function callUpstream(
   adapter: ProviderAdapter,
@@ -30,9 +31,11 @@ export async function callUpstream(
   }
   const converter = adapter.createStreamConverter(ctx, options.clientWantsUsage ?? false);
   const chunks: Record<string, unknown>[] = [];
+  const bytes: Uint8Array[] = [];
   let error: MappedError | null = null;
   const take = (out: StreamOutput) => {
     chunks.push(...((out.chunks ?? []) as Record<string, unknown>[]));
+    if (out.bytes) bytes.push(out.bytes);
     error = out.failure ?? null;
   };
   const reader = res.body!.getReader();
@@ -46,7 +49,7 @@ export async function callUpstream(
     }
   }
   if (!error) take(converter.end());
-  return { kind: "stream", chunks, usage: converter.usage(), error };
+  return { kind: "stream", chunks, text: Buffer.concat(bytes).toString("utf8"), usage: converter.usage(), error };
 }
 
 export async function listModels(adapter: ProviderAdapter, ctx: { apiKey: string; baseUrl: string }): Promise<string[] | MappedError> {
