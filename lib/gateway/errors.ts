@@ -11,8 +11,9 @@
 //
 // A provider refusing the request itself (its own 4xx other than refusing the gateway's
 // key, or the same reported inside a stream) is recorded as `upstream_rejected`, whatever
-// the provider called it, and the provider's own code goes in the event details
-// (`providerCode`). The client, though, still gets the provider's status, message, and its
+// the provider called it, and the provider's own code goes in the outcome's details
+// (`providerCode`, written with the event where the request has one; a refusal writes no
+// event, and its record keeps the provider's message). The client, though, still gets the provider's status, message, and its
 // own type and code: OpenAI's exactly as OpenAI sent them (OpenAI clients branch on codes
 // such as context_length_exceeded or insufficient_quota), Anthropic's error type and
 // Gemini's status or ErrorInfo reason as the code (see each SUPPORT.md). Why not translate

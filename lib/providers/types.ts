@@ -1,7 +1,8 @@
 // The contract between the gateway (lib/gateway) and each provider adapter
-// (lib/providers/<openai|anthropic|gemini>/). The gateway owns HTTP, limits, timeouts,
-// SSE framing and usage records; an adapter only converts between OpenAI's
-// chat-completions format and its provider's wire format.
+// (lib/providers/<openai|anthropic|gemini>/, the same files and function names in each).
+// The gateway owns HTTP, limits, timeouts, the stream pump, the error vocabulary and usage
+// records; an adapter only converts between OpenAI's chat-completions format and its
+// provider's wire format, and maps its provider's failures onto the gateway's codes.
 import type { MappedError } from "@/lib/gateway/errors";
 
 export type ProviderId = "openai" | "anthropic" | "gemini";
