@@ -305,7 +305,7 @@ describe("Anthropic through the gateway", () => {
     anthropic.enqueue({ streamError: { afterEvents: 4, kind: "overloaded" } }, { cutAfterEvents: 4 });
     for (const expected of [
       { message: "Anthropic: Overloaded", code: "upstream_overloaded" },
-      { message: "The Anthropic stream ended before the message was complete.", code: "upstream_stream_incomplete" },
+      { message: "The Anthropic stream ended before the message was complete.", code: "upstream_stream_error" },
     ]) {
       const { data: stream, response } = await client.chat.completions.create({ model: MODEL, messages: ask("one two three"), stream: true }).withResponse();
       let text = "";
@@ -325,7 +325,7 @@ describe("Anthropic through the gateway", () => {
     }
     await waitFor("the stream failures as system events", async () => {
       const codes = (await getDb().event.findMany({ where: { type: "upstream_error" }, select: { details: true } })).map((e) => (e.details as { code?: string }).code);
-      expect(codes).toEqual(expect.arrayContaining(["upstream_overloaded", "upstream_stream_incomplete"]));
+      expect(codes).toEqual(expect.arrayContaining(["upstream_overloaded", "upstream_stream_error"]));
     });
   });
 });

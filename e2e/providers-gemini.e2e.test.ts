@@ -296,7 +296,7 @@ describe("Gemini through the gateway", () => {
     gemini.enqueue({ streamError: { afterEvents: 1, kind: "internal" } }, { cutAfterEvents: 1 });
     for (const expected of [
       { message: expect.stringMatching(/^Gemini: An internal error has occurred/), code: "upstream_error" },
-      { message: "The Gemini stream ended before the answer was complete.", code: "upstream_stream_incomplete" },
+      { message: "The Gemini stream ended before the answer was complete.", code: "upstream_stream_error" },
     ]) {
       const { data: stream, response } = await client.chat.completions.create({ model: MODEL, messages: ask("one two three four five"), stream: true }).withResponse();
       let text = "";

@@ -1,39 +1,41 @@
 // The kinds of things the logs page lists, named as their writers name them: event types
-// (lib/gateway/errors.ts, lib/auth/authorize.ts), request_logs.error_code values of the
-// gateway's own errors (lib/gateway/errors.ts) and audit actions (lib/audit/record.ts).
-// Each has a label in messages/*.json under logs.types (audit actions with "_" for ".").
-// Codes nobody listed here (a provider's own error codes) are shown as they are.
+// (lib/gateway/errors.ts, lib/auth/authorize.ts, lib/admin-api/auth.ts), request_logs.error_code
+// values (lib/gateway/errors.ts) and audit actions (lib/audit/record.ts). Each has a label
+// in messages/*.json under logs.types (audit actions with "_" for ".").
+// What the gateway writes is read from its error table, so a new code is offered as a filter
+// and found under its event without anyone listing it here; what other writers record is
+// listed below. A code nobody listed (records older than the table) is shown as it is.
 import type { AuditAction } from "@/lib/audit/record";
-import type { GatewayErrorCode } from "@/lib/gateway/errors";
+import { GATEWAY_ERRORS, type GatewayErrorCode } from "@/lib/gateway/errors";
 import { isMessageKey, type Translate } from "@/lib/i18n/translate";
 
+/** Security events of the console's sign-in and of the management API (no request behind them). */
+const ACCOUNT_SECURITY_TYPES = ["signin_failed", "signin_rate_limited", "signin_succeeded", "signed_out", "local_credential_refused"] as const;
+
+const table: Record<GatewayErrorCode, { status: number; security?: string; system?: string }> = GATEWAY_ERRORS;
+const gatewayCodes = Object.keys(table) as GatewayErrorCode[];
+
+/** Each event type the gateway writes, with the request_logs codes recorded with it. */
+function codesByEvent(kind: "security" | "system"): Record<string, GatewayErrorCode[]> {
+  const byEvent: Record<string, GatewayErrorCode[]> = {};
+  for (const code of gatewayCodes) {
+    const event = table[code][kind];
+    if (event) (byEvent[event] ??= []).push(code);
+  }
+  return byEvent;
+}
+
 /** Security events, each with the request_logs codes of the same refusals. */
-export const SECURITY_TYPES = {
-  invalid_api_key: ["invalid_api_key", "missing_api_key", "malformed_api_key"],
-  key_disabled: ["api_key_disabled"],
-  key_expired: ["api_key_expired"],
-  ip_not_allowed: ["ip_not_allowed"],
-  model_not_allowed: ["model_not_allowed"],
-  daily_quota_exceeded: ["daily_quota_exceeded"],
-  rate_limited: ["rate_limit_exceeded"],
-  host_not_allowed: ["host_not_allowed"],
-  signin_failed: [],
-  signin_rate_limited: [],
-  signin_succeeded: [],
-  signed_out: [],
-  local_credential_refused: [],
-} as const satisfies Record<string, readonly GatewayErrorCode[]>;
+export const SECURITY_TYPES: Record<string, readonly GatewayErrorCode[]> = {
+  ...codesByEvent("security"),
+  ...Object.fromEntries(ACCOUNT_SECURITY_TYPES.map((type) => [type, []])),
+};
 
 /** System events, each with the request_logs codes of the failed requests behind them. */
-export const SYSTEM_TYPES = {
-  upstream_error: ["upstream_unreachable", "upstream_bad_response", "upstream_stream_error", "upstream_timeout", "upstream_error", "upstream_overloaded"],
-  provider_not_configured: ["provider_not_configured"],
-  limits_unavailable: ["limits_unavailable"],
-  internal_error: ["internal_error"],
-} as const satisfies Record<string, readonly GatewayErrorCode[]>;
+export const SYSTEM_TYPES: Record<string, readonly GatewayErrorCode[]> = codesByEvent("system");
 
 /** The gateway's request errors that have no event of their own. */
-export const REQUEST_CODES = ["invalid_json", "invalid_request", "request_too_large", "model_not_found", "unknown_url", "method_not_allowed", "request_timeout", "client_closed_request"] as const satisfies readonly GatewayErrorCode[];
+export const REQUEST_CODES: readonly GatewayErrorCode[] = gatewayCodes.filter((code) => !table[code].security && !table[code].system);
 
 export const AUDIT_ACTIONS = [
   "key.create",
@@ -48,9 +50,8 @@ export const AUDIT_ACTIONS = [
   "admin.password",
 ] as const satisfies readonly AuditAction[];
 
-// Compile-time completeness: a new gateway error code or audit action must be placed above.
-type Listed = (typeof SECURITY_TYPES)[keyof typeof SECURITY_TYPES][number] | (typeof SYSTEM_TYPES)[keyof typeof SYSTEM_TYPES][number] | (typeof REQUEST_CODES)[number];
-type Unlisted = Exclude<GatewayErrorCode, Listed> | Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;
+// Compile-time completeness: a new audit action must be placed above.
+type Unlisted = Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;
 export const LOG_TYPES_COMPLETE: [Unlisted] extends [never] ? true : Unlisted = true;
 
 /** Every value the logs' type filter offers, grouped as the page shows them. */

@@ -58,7 +58,6 @@ export async function handleChatCompletions(request: Request, ctx: GatewayContex
   const body = relayStream({
     body: upstream.body,
     converter: adapter.createStreamConverter(adapterCtx, clientWantsUsage),
-    dropUsageChunk: !clientWantsUsage,
     providerKey: route.apiKey,
     describeFailure: (error) => describeError(upstreamFailure(error, signal, adapter.id), ctx.requestId),
     abortUpstream: () => upstream.body.destroy(),

@@ -1,6 +1,5 @@
-import { MappedErrorException, openAIError, UPSTREAM_FAILURES } from "@/lib/providers/types";
 import { LimitsUnavailableError } from "@/lib/ratelimit/types";
-import { describeError, errorResponse, GatewayError, UpstreamErrorResponse } from "./errors";
+import { describeError, errorResponse, GatewayError, mappedError, MappedErrorException, providerRefusal, UpstreamErrorResponse } from "./errors";
 import { bearerToken } from "./with-gateway-key";
 import { isHostAllowed } from "@/lib/http/host";
 
@@ -30,27 +29,35 @@ describe("gateway error mapping", () => {
     expect(await response.json()).toEqual({ error: { message: "message", type, param: "model", code } });
   });
 
-  it("passes provider errors through with their status and headers", async () => {
-    const outcome = describeError(new UpstreamErrorResponse(openAIError(429, "slow down", "requests", "rate_limit_exceeded"), { "retry-after": "7" }), "r");
-    expect(outcome).toMatchObject({ status: 429, code: "rate_limit_exceeded", headers: { "retry-after": "7" }, security: null });
-    expect(describeError(new MappedErrorException(openAIError(400, "bad", "invalid_request_error")), "r").code).toBe("upstream_400");
+  it("passes provider refusals through with their status, code and headers, recorded as upstream_rejected with the provider's code in the details", async () => {
+    const refusal = providerRefusal(429, "slow down", { type: "requests", code: "rate_limit_exceeded" });
+    const outcome = describeError(new UpstreamErrorResponse(refusal, { "retry-after": "7" }, 429), "r");
+    expect(outcome).toMatchObject({ status: 429, code: "upstream_rejected", headers: { "retry-after": "7" }, security: null, system: null, details: { providerCode: "rate_limit_exceeded" } });
+    expect(await errorResponse(outcome).json()).toEqual({ error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" } });
+    // A refusal whose provider named no code (a proxy's page): the body says upstream_rejected too.
+    const bare = describeError(new MappedErrorException(providerRefusal(400, "bad", { type: "invalid_request_error" })), "r");
+    expect([bare.code, bare.body.error.code]).toEqual(["upstream_rejected", "upstream_rejected"]);
   });
 
   it("answers a provider's own failure as the adapters map it, which is what the table says, recorded as an upstream_error event", () => {
-    for (const failure of Object.values(UPSTREAM_FAILURES)) {
-      const own = describeError(new GatewayError(failure.code, "m"), "r");
-      expect(own).toMatchObject({ status: failure.status, body: { error: { type: failure.type, code: failure.code } }, system: "upstream_error" });
-      const mapped = new UpstreamErrorResponse(openAIError(failure.status, "Anthropic: Overloaded", failure.type, failure.code), { "retry-after": "3" }, 529);
+    for (const code of ["upstream_error", "upstream_overloaded", "upstream_auth_failed"] as const) {
+      const own = describeError(new GatewayError(code, "m"), "r");
+      expect(own).toMatchObject({ body: { error: { type: "upstream_error", code } }, system: "upstream_error" });
+      const mapped = new UpstreamErrorResponse(mappedError(code, "Anthropic: Overloaded"), { "retry-after": "3" }, 529);
       expect(describeError(mapped, "r")).toEqual({
         status: own.status,
-        body: { error: { message: "Anthropic: Overloaded", type: own.body.error.type, param: null, code: failure.code } },
-        headers: { "retry-after": "3" },
-        code: failure.code,
+        body: { error: { message: "Anthropic: Overloaded", type: own.body.error.type, param: null, code } },
+        headers: { "retry-after": "3", ...own.headers },
+        code,
         security: null,
         system: own.system,
         details: { status: own.status, upstreamStatus: 529 },
       });
     }
+  });
+
+  it("tells SDKs not to retry when the provider refused the gateway's own key", () => {
+    expect(describeError(new MappedErrorException(mappedError("upstream_auth_failed", "check OPENAI_API_KEY")), "r")).toMatchObject({ status: 502, headers: { "x-should-retry": "false" } });
   });
 
   it("turns unknown errors into a 500 that names the request id and nothing else", async () => {

@@ -129,7 +129,7 @@ export async function upstreamError(adapter: ProviderAdapter, upstream: Upstream
     // not JSON: the adapter maps the status alone
   }
   const mapped = adapter.mapError(upstream.statusCode, body);
-  const redacted = { ...mapped, body: redactKeyDeep(mapped.body, apiKey) };
+  const redacted = redactKeyDeep(mapped, apiKey);
   // The provider's header, else the delay its error body names (Gemini's RetryInfo).
   const header = upstream.headers["retry-after"];
   const retryAfter = typeof header === "string" ? header : mapped.retryAfterSeconds !== undefined ? String(mapped.retryAfterSeconds) : undefined;

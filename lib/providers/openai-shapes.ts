@@ -6,7 +6,8 @@
 // @see https://platform.openai.com/docs/api-reference/chat/object
 // @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
 import { z } from "zod";
-import { MappedErrorException, openAIError, type AdapterContext, type ChatRequest, type FinishReason, type Usage } from "./types";
+import { mappedError, MappedErrorException } from "@/lib/gateway/errors";
+import type { AdapterContext, ChatRequest, FinishReason, Usage } from "./types";
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
 const refusalPart = z.object({ type: z.literal("refusal"), refusal: z.string() });
@@ -116,9 +117,7 @@ export function parseChatBody(request: ChatRequest): ChatBody {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const param = formatPath(issue.path);
-  throw new MappedErrorException(
-    openAIError(400, `Invalid value for '${param}': ${issue.message}`, "invalid_request_error", "invalid_value", param),
-  );
+  throw new MappedErrorException(mappedError("invalid_value", `Invalid value for '${param}': ${issue.message}`, { param }));
 }
 
 function formatPath(path: PropertyKey[]): string {
@@ -127,12 +126,12 @@ function formatPath(path: PropertyKey[]): string {
 
 /** A parameter the provider cannot honour, refused before anything is sent upstream. */
 export function unsupportedParameter(param: string, message: string): MappedErrorException {
-  return new MappedErrorException(openAIError(400, message, "invalid_request_error", "unsupported_parameter", param));
+  return new MappedErrorException(mappedError("unsupported_parameter", message, { param }));
 }
 
 /** A value the provider cannot honour (e.g. an image type it does not read). */
 export function unsupportedValue(param: string, message: string): MappedErrorException {
-  return new MappedErrorException(openAIError(400, message, "invalid_request_error", "unsupported_value", param));
+  return new MappedErrorException(mappedError("unsupported_value", message, { param }));
 }
 
 /**
@@ -172,14 +171,10 @@ export function parseToolArguments(args: string, param: string): Record<string, 
   try {
     value = JSON.parse(args);
   } catch {
-    throw new MappedErrorException(
-      openAIError(400, `Invalid value for '${param}': arguments must be a JSON object`, "invalid_request_error", "invalid_value", param),
-    );
+    throw new MappedErrorException(mappedError("invalid_value", `Invalid value for '${param}': arguments must be a JSON object`, { param }));
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new MappedErrorException(
-      openAIError(400, `Invalid value for '${param}': arguments must be a JSON object`, "invalid_request_error", "invalid_value", param),
-    );
+    throw new MappedErrorException(mappedError("invalid_value", `Invalid value for '${param}': arguments must be a JSON object`, { param }));
   }
   return value as Record<string, unknown>;
 }

@@ -1,6 +1,38 @@
 // Helpers shared by the adapters' error mappers. A provider's error message is forwarded to
 // the client only after anything shaped like an API key is cut out of it, and only up to a
 // bounded length: some upstreams (and proxies in front of them) echo request data.
+import { z } from "zod";
+import { mappedError, type MappedError } from "@/lib/gateway/errors";
+
+/**
+ * The provider refused the gateway's own credentials. Every adapter answers this the same
+ * way: the client's key is fine and retrying cannot help, so it is a 502 that names the
+ * variable to fix, never a 401 (which an OpenAI client reads as "your key is wrong"), and
+ * it never passes on the provider's text, which could describe the key.
+ */
+export function providerAuthError(provider: string, keyVariable: string, providerCode?: string): MappedError {
+  return mappedError(
+    "upstream_auth_failed",
+    `The gateway's ${provider} credentials were refused by ${provider}; ask the gateway's administrator to check ${keyVariable}.`,
+    { providerCode },
+  );
+}
+
+/**
+ * How a provider's own failure (an HTTP 5xx) reaches the client, for every adapter: never
+ * as our 500, always with the provider's message. 503 (and Anthropic's 529
+ * overloaded_error) means busy, worth a retry later; 500, 502, 504 and any other 5xx that
+ * the provider failed, while the client's request may be fine.
+ */
+export function upstreamFailureFor(status: number): "upstream_error" | "upstream_overloaded" {
+  return status === 503 || status === 529 ? "upstream_overloaded" : "upstream_error";
+}
+
+/**
+ * A field of a provider's error body read leniently, as the adapters always have: a value of
+ * another type counts as absent instead of failing the whole body.
+ */
+export const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
 const SECRET_PATTERNS = [
   /sk-ant-[A-Za-z0-9_-]{6,}/g, // Anthropic keys

@@ -2,7 +2,7 @@
 // lines end in CRLF, LF or CR; `data:` lines accumulate; a blank line dispatches; lines
 // starting with ':' are comments (keep-alives). Upstream chunks may split anywhere,
 // including between CR and LF.
-import type { SseEvent } from "./types";
+import type { MappedError, SseEvent, StreamConverter, StreamOutput, Usage } from "./types";
 
 export class SseParser {
   private buffer = "";
@@ -82,4 +82,50 @@ export function parseSse(text: string): SseEvent[] {
 /** One SSE frame carrying a JSON payload. */
 export function sseData(payload: unknown): string {
   return `data: ${typeof payload === "string" ? payload : JSON.stringify(payload)}\n\n`;
+}
+
+/**
+ * What an adapter that converts an SSE stream implements: OpenAI chunks for each upstream
+ * event, keeping per-stream state. convertSseStream turns it into the pump's StreamConverter.
+ */
+export interface SseEventConverter {
+  /** Chunks to send for one upstream event, in order; often none (e.g. ping). */
+  push(event: SseEvent): unknown[];
+  /**
+   * Called once when the upstream stream ended. Returns trailing chunks (e.g. the usage
+   * chunk when the provider sends usage last); where the stream was cut short, none and
+   * error() set.
+   */
+  end(): unknown[];
+  /** A failure seen in the stream (the provider's error event, an event that is not JSON, a stream cut short); null while none. */
+  error(): MappedError | null;
+  usage(): Usage | null;
+  /** The model that answered as the stream names it; until then the requested one. */
+  model(): string;
+}
+
+/** Decodes the upstream body, splits it into events and feeds them to `events`, up to its first failure. */
+export function convertSseStream(events: SseEventConverter): StreamConverter {
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  const run = (list: SseEvent[], chunks: unknown[] = []): StreamOutput => {
+    for (const event of list) {
+      chunks.push(...events.push(event));
+      const failure = events.error();
+      if (failure) return { chunks, failure };
+    }
+    return { chunks };
+  };
+  return {
+    push: (chunk) => run(parser.push(decoder.decode(chunk, { stream: true }))),
+    end() {
+      const out = run([...parser.push(decoder.decode()), ...parser.end()]);
+      if (out.failure) return out;
+      const chunks = [...(out.chunks ?? []), ...events.end()];
+      const failure = events.error();
+      return failure ? { chunks, failure } : { chunks, done: true };
+    },
+    usage: () => events.usage(),
+    model: () => events.model(),
+  };
 }

@@ -1,7 +1,9 @@
 // The contract between the gateway (lib/gateway) and each provider adapter
-// (lib/providers/<openai|anthropic|gemini>/). The gateway owns HTTP, limits, timeouts,
-// SSE framing and usage records; an adapter only converts between OpenAI's
-// chat-completions format and its provider's wire format.
+// (lib/providers/<openai|anthropic|gemini>/, the same files and function names in each).
+// The gateway owns HTTP, limits, timeouts, the stream pump, the error vocabulary and usage
+// records; an adapter only converts between OpenAI's chat-completions format and its
+// provider's wire format, and maps its provider's failures onto the gateway's codes.
+import type { MappedError } from "@/lib/gateway/errors";
 
 export type ProviderId = "openai" | "anthropic" | "gemini";
 
@@ -17,23 +19,11 @@ export interface Usage {
   cacheWriteTokens?: number;
 }
 
-export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
+export type { FinishReason } from "./openai/finish-reason";
 
-/** OpenAI's error body, the only error shape /v1 ever returns. */
-export interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
-}
-
-/** An error mapped to what the gateway sends its client. */
-export interface MappedError {
-  status: number;
-  body: OpenAIErrorBody;
-  /**
-   * Seconds the provider asked the caller to wait, read from its error body (Gemini's
-   * RetryInfo); the gateway sends it as Retry-After when the upstream sent no such header.
-   */
-  retryAfterSeconds?: number;
-}
+// Errors are the gateway's vocabulary (lib/gateway/errors.ts): an adapter maps every failure
+// to one of its codes, and cannot make one up.
+export { MappedErrorException, type AdapterErrorCode, type MappedError, type OpenAIErrorBody } from "@/lib/gateway/errors";
 
 /**
  * The request body as the client sent it, after the gateway validated the few fields it
@@ -76,27 +66,40 @@ export interface SseEvent {
 }
 
 /**
- * Converts one upstream stream into OpenAI `chat.completion.chunk` objects, event by
- * event, keeping per-stream state. Created once per request.
+ * What a stream converter hands the gateway's pump (lib/gateway/stream.ts) for one piece of
+ * the upstream body, or at its end. A pass-through converter (the provider already speaks
+ * OpenAI's stream format) returns bytes; a converting one returns chunks, which the pump
+ * writes as `data:` events. The pump knows no more about the provider than this.
+ */
+export interface StreamOutput {
+  /** Bytes to send as they are. */
+  bytes?: Uint8Array;
+  /** OpenAI chat.completion.chunk objects, sent in order, one event each. */
+  chunks?: readonly unknown[];
+  /** end() only: the answer is complete and its `data: [DONE]` was not in `bytes`: the pump sends it. */
+  done?: boolean;
+  /**
+   * The stream failed. The pump sends what is above, then `failure.body.error` as the last
+   * event, ends the response, stops the upstream and records the failure.
+   */
+  failure?: MappedError;
+  /** The failure is the provider's own error event, already in `bytes`: recorded, not sent again. */
+  failureSent?: boolean;
+}
+
+/**
+ * Converts one upstream stream for the client, keeping per-stream state; created once per
+ * request. The pump feeds it the upstream body as read, in pieces split anywhere.
  */
 export interface StreamConverter {
-  /** Chunks to send for one upstream event, in order; often none (e.g. ping). */
-  push(event: SseEvent): unknown[];
-  /**
-   * Called once when the upstream stream ended normally. Returns trailing chunks (e.g.
-   * the finish chunk or a usage chunk when the provider sends usage last).
-   */
-  end(): unknown[];
+  /** What to send for the next piece of the upstream body (often nothing: an event split across reads). */
+  push(chunk: Uint8Array): StreamOutput;
+  /** The upstream body ended: what is left to send, and whether the answer is complete. */
+  end(): StreamOutput;
   /** Usage seen so far (complete after end()). */
   usage(): Usage | null;
-  /**
-   * A provider error reported inside the stream (Anthropic's `error` event, Gemini's
-   * error object), mapped to OpenAI's shape; null while none has been seen. After one is
-   * seen the gateway ends the stream with it as an error event.
-   */
-  error(): MappedError | null;
-  /** The model that answered as the stream names it (for the usage record); until then the requested one. */
-  model(): string;
+  /** The model that answered as the stream names it (for the usage record); null or the requested one until then. */
+  model(): string | null;
 }
 
 export interface ProviderAdapter {
@@ -111,59 +114,11 @@ export interface ProviderAdapter {
   buildChatRequest(request: ChatRequest, ctx: AdapterContext): UpstreamRequest;
   /** Converts a successful non-streamed upstream body into an OpenAI chat.completion. */
   convertChatResponse(upstreamBody: unknown, ctx: AdapterContext): { body: unknown; usage: Usage | null };
-  /** A converter for a successful streamed response. Null means: pass the bytes through (OpenAI). */
-  createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter | null;
+  /** A converter for a successful streamed response; `clientWantsUsage`: stream_options.include_usage. */
+  createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter;
   /** Maps an upstream error response (status and parsed body, or raw text) to OpenAI's shape. */
   mapError(status: number, body: unknown): MappedError;
   /** The upstream call that lists models, and how to read its answer into bare model ids. */
   buildListModelsRequest(ctx: Omit<AdapterContext, "model" | "requestId" | "created">): UpstreamRequest;
   parseModelList(upstreamBody: unknown): string[];
-}
-
-/** Thrown by adapters for input their provider cannot honour; the gateway sends it as is. */
-export class MappedErrorException extends Error {
-  constructor(readonly mapped: MappedError) {
-    super(mapped.body.error.message);
-  }
-}
-
-export function openAIError(
-  status: number,
-  message: string,
-  type: string,
-  code: string | null = null,
-  param: string | null = null,
-): MappedError {
-  return { status, body: { error: { message, type, param, code } } };
-}
-
-/**
- * The provider refused the gateway's own credentials. Every adapter answers this the same
- * way: the client's key is fine and retrying cannot help, so it is a 502 that names the
- * variable to fix, never a 401 (which an OpenAI client reads as "your key is wrong").
- */
-export function providerAuthError(provider: string, keyVariable: string): MappedError {
-  return openAIError(
-    502,
-    `The gateway's ${provider} credentials were refused by ${provider}; ask the gateway's administrator to check ${keyVariable}.`,
-    "upstream_error",
-    "upstream_auth_failed",
-  );
-}
-
-/**
- * How a provider's own failure (an HTTP 5xx, or the same reported inside a stream) reaches
- * the client, for every adapter: never as our 500, always with the provider's message.
- * lib/gateway/errors.ts has both codes in its table, which decides status, type and event.
- */
-export const UPSTREAM_FAILURES = {
-  /** 500, 502, 504, any other 5xx: the provider failed; the client's request may be fine. */
-  failed: { status: 502, type: "upstream_error", code: "upstream_error" },
-  /** 503, and Anthropic's 529 overloaded_error: the provider is busy; worth a retry later. */
-  overloaded: { status: 503, type: "upstream_error", code: "upstream_overloaded" },
-} as const;
-
-/** The failure an upstream HTTP status of 500 or more means. */
-export function upstreamFailureFor(status: number): (typeof UPSTREAM_FAILURES)[keyof typeof UPSTREAM_FAILURES] {
-  return status === 503 || status === 529 ? UPSTREAM_FAILURES.overloaded : UPSTREAM_FAILURES.failed;
 }

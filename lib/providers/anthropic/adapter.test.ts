@@ -165,7 +165,7 @@ describe("Anthropic adapter against the fake upstream", () => {
     const failed = await callUpstream(anthropicAdapter, chat({ stream: true }), ctx);
     expect(failed).toMatchObject({ kind: "stream", error: { status: 503, body: { error: { code: "upstream_overloaded" } } } });
     const cut = await callUpstream(anthropicAdapter, chat({ stream: true }), ctx);
-    expect(cut).toMatchObject({ kind: "stream", error: { status: 502, body: { error: { code: "upstream_stream_incomplete" } } } });
+    expect(cut).toMatchObject({ kind: "stream", error: { status: 502, body: { error: { code: "upstream_stream_error" } } } });
   });
 
   it("lists the models", async () => {

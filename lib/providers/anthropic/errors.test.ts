@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { anthropicAdapter } from "./index";
-import { mapAnthropicStreamError } from "./errors";
+import { mapStreamError } from "./errors";
 import { fakeAnthropicKey } from "@/test/helpers/fake-secrets";
 
 const recorded = JSON.parse(readFileSync(join(__dirname, "fixtures", "errors.json"), "utf8")) as { status: number; body: { error: { type: string; message: string } } }[];
@@ -29,10 +29,14 @@ describe("Anthropic error mapping", () => {
   it("answers Anthropic's own failures by HTTP status, never as a 500, with Anthropic's message", () => {
     const failure = (status: number, type: string, message: string) => anthropicAdapter.mapError(status, { type: "error", error: { type, message }, request_id: "req_1" });
     expect(failure(500, "api_error", "Internal server error")).toEqual({
+      code: "upstream_error",
+      providerCode: "api_error",
       status: 502,
       body: { error: { message: "Anthropic: Internal server error", type: "upstream_error", param: null, code: "upstream_error" } },
     });
     expect(failure(529, "overloaded_error", "Overloaded")).toEqual({
+      code: "upstream_overloaded",
+      providerCode: "overloaded_error",
       status: 503,
       body: { error: { message: "Anthropic: Overloaded", type: "upstream_error", param: null, code: "upstream_overloaded" } },
     });
@@ -45,6 +49,8 @@ describe("Anthropic error mapping", () => {
 
   it("forwards the provider's message for request problems, in OpenAI's shape", () => {
     expect(anthropicAdapter.mapError(400, recorded[0].body)).toEqual({
+      code: "upstream_rejected",
+      providerCode: "invalid_request_error",
       status: 400,
       body: { error: { message: "Anthropic: max_tokens: Field required", type: "invalid_request_error", param: null, code: "invalid_request_error" } },
     });
@@ -80,9 +86,9 @@ describe("Anthropic error mapping", () => {
   });
 
   it("maps errors that arrive inside a stream by their type", () => {
-    expect(mapAnthropicStreamError({ type: "api_error", message: "Internal server error" })).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
-    expect(mapAnthropicStreamError({ type: "overloaded_error", message: "Overloaded" })).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
-    expect(mapAnthropicStreamError({ type: "rate_limit_error", message: "x" })).toMatchObject({ status: 429, body: { error: { code: "rate_limit_error" } } });
-    expect(mapAnthropicStreamError({})).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+    expect(mapStreamError({ type: "api_error", message: "Internal server error" })).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+    expect(mapStreamError({ type: "overloaded_error", message: "Overloaded" })).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
+    expect(mapStreamError({ type: "rate_limit_error", message: "x" })).toMatchObject({ status: 429, body: { error: { code: "rate_limit_error" } } });
+    expect(mapStreamError({})).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
   });
 });

@@ -15,6 +15,6 @@ const STOP_REASONS: Record<string, FinishReason> = {
 };
 
 /** Unknown future values become "stop" rather than failing a finished answer. */
-export function mapStopReason(stopReason: string | null | undefined): FinishReason {
+export function mapFinishReason(stopReason: string | null | undefined): FinishReason {
   return (stopReason && STOP_REASONS[stopReason]) || "stop";
 }

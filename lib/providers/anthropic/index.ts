@@ -1,11 +1,11 @@
 // The Anthropic adapter: claude-* models through the Messages API.
 // @see https://platform.claude.com/docs/en/api/messages/create
 import type { ProviderAdapter } from "../types";
-import { mapAnthropicError } from "./errors";
-import { buildListModelsRequest, parseModelList } from "./models";
-import { buildMessagesRequest, DEFAULT_ANTHROPIC_VERSION } from "./request";
-import { convertMessageResponse } from "./response";
-import { AnthropicStreamConverter } from "./stream";
+import { mapError } from "./errors";
+import { buildListModelsRequest, ownsModel, parseModelList } from "./models";
+import { buildChatRequest, DEFAULT_ANTHROPIC_VERSION } from "./request";
+import { convertChatResponse } from "./response";
+import { createStreamConverter } from "./stream";
 import type { AnthropicVersion } from "./wire-types";
 
 export interface AnthropicAdapterOptions {
@@ -17,11 +17,11 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions = {}): P
   const version = options.version ?? DEFAULT_ANTHROPIC_VERSION;
   return {
     id: "anthropic",
-    ownsModel: (model) => model.startsWith("claude-"),
-    buildChatRequest: (request, ctx) => buildMessagesRequest(request, ctx, { version }),
-    convertChatResponse: (upstreamBody, ctx) => convertMessageResponse(upstreamBody, ctx),
-    createStreamConverter: (ctx, clientWantsUsage) => new AnthropicStreamConverter(ctx, clientWantsUsage),
-    mapError: mapAnthropicError,
+    ownsModel,
+    buildChatRequest: (request, ctx) => buildChatRequest(request, ctx, { version }),
+    convertChatResponse,
+    createStreamConverter,
+    mapError,
     buildListModelsRequest: (ctx) => buildListModelsRequest(ctx, version),
     parseModelList,
   };

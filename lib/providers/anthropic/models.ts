@@ -1,8 +1,13 @@
-// Anthropic's model list → bare model ids.
+// Which model names are Anthropic's, and Anthropic's model list → bare model ids.
 // @see https://platform.claude.com/docs/en/api/models/list
 import type { AdapterContext, UpstreamRequest } from "../types";
 import { isRecord } from "../provider-errors";
 import type { AnthropicVersion } from "./wire-types";
+
+/** A bare model name that belongs to Anthropic. */
+export function ownsModel(model: string): boolean {
+  return model.startsWith("claude-");
+}
 
 /** The list is paginated (default 20 per page); 1000, the maximum, fits every Claude model in one call. */
 const PAGE_SIZE = 1000;

@@ -247,6 +247,7 @@ describe("Anthropic request conversion", () => {
     ] as const) {
       const error = refusal(() => convert({ messages, ...extra }));
       expect(error.mapped).toEqual({
+        code: expect.stringMatching(/^unsupported_/),
         status: 400,
         body: { error: { message: expect.any(String), type: "invalid_request_error", param, code: expect.stringMatching(/^unsupported_/) } },
       });

@@ -40,7 +40,7 @@ export interface AnthropicRequestOptions {
   version: AnthropicVersion;
 }
 
-export function buildMessagesRequest(request: ChatRequest, ctx: AdapterContext, options: AnthropicRequestOptions): UpstreamRequest {
+export function buildChatRequest(request: ChatRequest, ctx: AdapterContext, options: AnthropicRequestOptions): UpstreamRequest {
   const body = convertChatRequest(request, ctx.model, options);
   return {
     url: `${ctx.baseUrl}/v1/messages`,

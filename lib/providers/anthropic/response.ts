@@ -3,16 +3,17 @@
 // Text blocks are concatenated into `content`; tool_use blocks become `tool_calls` with
 // Anthropic's ids (toolu_…) kept, so the client's tool messages map straight back.
 // Thinking blocks and server-tool blocks have no chat-completions field and are left out.
-import { MappedErrorException, openAIError, type AdapterContext, type Usage } from "../types";
+import { mappedError, MappedErrorException } from "@/lib/gateway/errors";
+import type { AdapterContext, Usage } from "../types";
 import { completionId, toOpenAIUsage, type ChatCompletion, type OpenAIToolCall } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
-import { mapStopReason } from "./finish-reason";
+import { mapFinishReason } from "./finish-reason";
 import { convertUsage } from "./usage";
 import type { MessageResponse } from "./wire-types";
 
-export function convertMessageResponse(upstreamBody: unknown, ctx: AdapterContext): { body: ChatCompletion; usage: Usage | null } {
+export function convertChatResponse(upstreamBody: unknown, ctx: AdapterContext): { body: ChatCompletion; usage: Usage | null } {
   if (!isRecord(upstreamBody) || !Array.isArray(upstreamBody.content)) {
-    throw new MappedErrorException(openAIError(502, "Anthropic returned a response that is not a message.", "server_error", "invalid_upstream_response"));
+    throw new MappedErrorException(mappedError("upstream_bad_response", "Anthropic returned a response that is not a message."));
   }
   const message = upstreamBody as unknown as MessageResponse;
   let text = "";
@@ -27,7 +28,7 @@ export function convertMessageResponse(upstreamBody: unknown, ctx: AdapterContex
       });
     }
   }
-  const finishReason = mapStopReason(message.stop_reason);
+  const finishReason = mapFinishReason(message.stop_reason);
   const usage = isRecord(message.usage) ? convertUsage(message.usage) : null;
   const refused = message.stop_reason === "refusal";
   const body: ChatCompletion = {

@@ -89,6 +89,8 @@ describe("Anthropic stream conversion", () => {
     const { chunks, error, usage } = replay("error-mid-stream.sse");
     expect((chunks as Chunk[]).map((c) => c.choices[0].delta)).toEqual([{ role: "assistant", content: "" }, { content: "Once upon a time" }]);
     expect(error).toEqual({
+      code: "upstream_overloaded",
+      providerCode: "overloaded_error",
       status: 503,
       body: { error: { message: "Anthropic: Overloaded", type: "upstream_error", param: null, code: "upstream_overloaded" } },
     });
@@ -100,14 +102,14 @@ describe("Anthropic stream conversion", () => {
     const text = new TextDecoder().decode(all);
     const cut = text.indexOf("event: message_delta");
     const { error, chunks } = replayStream(converter(), [all.subarray(0, Buffer.byteLength(text.slice(0, cut)))]);
-    expect(error).toMatchObject({ status: 502, body: { error: { code: "upstream_stream_incomplete" } } });
+    expect(error).toMatchObject({ status: 502, body: { error: { code: "upstream_stream_error" } } });
     expect((chunks as Chunk[]).some((c) => c.choices[0]?.finish_reason)).toBe(false);
   });
 
   it("treats a non-JSON event as an upstream failure", () => {
-    const c = converter();
-    expect(c.push({ event: "message_start", data: "{oops" })).toEqual([]);
-    expect(c.error()).toMatchObject({ status: 502, body: { error: { type: "server_error" } } });
+    const out = converter().push(new TextEncoder().encode("event: message_start\ndata: {oops\n\n"));
+    expect(out.chunks).toEqual([]);
+    expect(out.failure).toMatchObject({ status: 502, body: { error: { type: "upstream_error", code: "upstream_bad_response" } } });
   });
 
   describe.each(["text.sse", "tool-use.sse", "parallel-tools.sse", "max-tokens.sse", "thinking.sse", "error-mid-stream.sse"])("%s", (name) => {

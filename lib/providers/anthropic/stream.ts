@@ -13,15 +13,20 @@
 // Thinking blocks and event types added after this was written are skipped, as Anthropic's
 // versioning policy allows new event types within a version.
 import type { AdapterContext, MappedError, SseEvent, StreamConverter, Usage } from "../types";
-import { openAIError } from "../types";
+import { mappedError } from "@/lib/gateway/errors";
 import { buildChunk, buildUsageChunk, toOpenAIUsage, type ChatCompletionChunk } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
-import { mapAnthropicStreamError } from "./errors";
-import { mapStopReason } from "./finish-reason";
+import { convertSseStream, type SseEventConverter } from "../sse";
+import { mapStreamError } from "./errors";
+import { mapFinishReason } from "./finish-reason";
 import { convertUsage, mergeUsage } from "./usage";
 import type { AnthropicUsage, StreamEvent } from "./wire-types";
 
-export class AnthropicStreamConverter implements StreamConverter {
+export function createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter {
+  return convertSseStream(new AnthropicStreamConverter(ctx, clientWantsUsage));
+}
+
+class AnthropicStreamConverter implements SseEventConverter {
   /** The model that answered: the requested one until the stream names it. */
   private answered: string;
   private rawUsage: AnthropicUsage | null = null;
@@ -45,7 +50,7 @@ export class AnthropicStreamConverter implements StreamConverter {
     try {
       data = JSON.parse(event.data) as StreamEvent;
     } catch {
-      this.failure = openAIError(502, "Anthropic sent a stream event that is not JSON.", "server_error", "invalid_upstream_stream");
+      this.failure = mappedError("upstream_bad_response", "Anthropic sent a stream event that is not JSON.");
       return [];
     }
     if (!isRecord(data)) return [];
@@ -60,14 +65,14 @@ export class AnthropicStreamConverter implements StreamConverter {
         if (isRecord(data.usage)) this.rawUsage = mergeUsage(this.rawUsage ?? {}, data.usage);
         if (data.delta && "stop_reason" in data.delta && data.delta.stop_reason) {
           this.finished = true;
-          return [...this.ensureStarted(), buildChunk(this.ctx, this.answered, {}, mapStopReason(data.delta.stop_reason))];
+          return [...this.ensureStarted(), buildChunk(this.ctx, this.answered, {}, mapFinishReason(data.delta.stop_reason))];
         }
         return [];
       case "message_stop":
         this.stopped = true;
         return this.clientWantsUsage && this.rawUsage ? [buildUsageChunk(this.ctx, this.answered, toOpenAIUsage(convertUsage(this.rawUsage)))] : [];
       case "error":
-        this.failure = mapAnthropicStreamError(isRecord(data.error) ? data.error : {});
+        this.failure = mapStreamError(isRecord(data.error) ? data.error : {});
         return [];
       default:
         return []; // ping, content_block_stop, future event types
@@ -77,7 +82,7 @@ export class AnthropicStreamConverter implements StreamConverter {
   end(): ChatCompletionChunk[] {
     // A stream that closes before message_stop (and without an error event) was cut off.
     if (!this.stopped && !this.failure) {
-      this.failure = openAIError(502, "The Anthropic stream ended before the message was complete.", "server_error", "upstream_stream_incomplete");
+      this.failure = mappedError("upstream_stream_error", "The Anthropic stream ended before the message was complete.");
     }
     return [];
   }

@@ -1,6 +1,8 @@
 // The parts of Anthropic's Messages API wire format this adapter writes and reads.
 // @see https://platform.claude.com/docs/en/api/messages/create
 // @see https://platform.claude.com/docs/en/build-with-claude/streaming
+import { z } from "zod";
+import { lenient } from "../provider-errors";
 
 export type AnthropicVersion = "2023-06-01" | "2026-10-21";
 
@@ -92,11 +94,16 @@ export interface MessageResponse {
   usage: AnthropicUsage;
 }
 
-export interface AnthropicErrorBody {
-  type: "error";
-  error: { type: string; message: string };
-  request_id?: string;
-}
+/**
+ * The error object of an error response and of a stream's `error` event. Read leniently: a
+ * field of another type counts as absent, so a body that is not quite Anthropic's is still
+ * mapped by its HTTP status.
+ * @see https://platform.claude.com/docs/en/api/errors#error-shapes
+ */
+export const errorObject = z.object({ type: lenient(z.string()), message: lenient(z.string()) });
+
+/** An error response: `{"type":"error","error":{type,message},"request_id":…}`. */
+export const errorBody = z.object({ error: errorObject });
 
 export type StreamEvent =
   | { type: "message_start"; message: MessageResponse }

@@ -181,7 +181,7 @@ describe("Gemini adapter against the fake upstream", () => {
     const long = { stream: true, messages: [{ role: "user", content: "one two three four five six seven" }] };
     fake.enqueue({ streamError: { afterEvents: 1, kind: "unavailable" } }, { cutAfterEvents: 1 });
     expect(await callUpstream(geminiAdapter, chat(long), ctx)).toMatchObject({ kind: "stream", error: { status: 503, body: { error: { code: "upstream_overloaded" } } } });
-    expect(await callUpstream(geminiAdapter, chat(long), ctx)).toMatchObject({ kind: "stream", error: { status: 502, body: { error: { code: "upstream_stream_incomplete" } } } });
+    expect(await callUpstream(geminiAdapter, chat(long), ctx)).toMatchObject({ kind: "stream", error: { status: 502, body: { error: { code: "upstream_stream_error" } } } });
   });
 
   it("lists the chat models", async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { geminiAdapter } from "./index";
-import { mapGeminiStatus } from "./errors";
+import { mapStreamError } from "./errors";
 import { fakeGoogleKey } from "@/test/helpers/fake-secrets";
 
 const recorded = JSON.parse(readFileSync(join(__dirname, "fixtures", "errors.json"), "utf8")) as { status: number; body: { error: { status: string; message: string } } }[];
@@ -28,10 +28,14 @@ describe("Gemini error mapping", () => {
 
   it("answers Google's own failures by HTTP status, never as a 500, with Google's message", () => {
     expect(geminiAdapter.mapError(500, recorded[7].body)).toEqual({
+      code: "upstream_error",
+      providerCode: "INTERNAL",
       status: 502,
       body: { error: { message: `Gemini: ${recorded[7].body.error.message}`, type: "upstream_error", param: null, code: "upstream_error" } },
     });
     expect(geminiAdapter.mapError(503, recorded[8].body)).toEqual({
+      code: "upstream_overloaded",
+      providerCode: "UNAVAILABLE",
       status: 503,
       body: { error: { message: "Gemini: The model is overloaded. Please try again later.", type: "upstream_error", param: null, code: "upstream_overloaded" } },
     });
@@ -44,11 +48,11 @@ describe("Gemini error mapping", () => {
   });
 
   it("maps errors inside a stream (no HTTP status) by their Status", () => {
-    expect(mapGeminiStatus({ code: 503, message: "x", status: "UNAVAILABLE" }, undefined)).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
+    expect(mapStreamError({ code: 503, message: "x", status: "UNAVAILABLE" })).toMatchObject({ status: 503, body: { error: { code: "upstream_overloaded" } } });
     for (const status of ["INTERNAL", "UNKNOWN", "CANCELLED", "DEADLINE_EXCEEDED"]) {
-      expect(mapGeminiStatus({ code: 500, message: "x", status }, undefined)).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
+      expect(mapStreamError({ code: 500, message: "x", status })).toMatchObject({ status: 502, body: { error: { code: "upstream_error" } } });
     }
-    expect(mapGeminiStatus({ code: 429, message: "x", status: "RESOURCE_EXHAUSTED" }, undefined)).toMatchObject({ status: 429, body: { error: { code: "RESOURCE_EXHAUSTED" } } });
+    expect(mapStreamError({ code: 429, message: "x", status: "RESOURCE_EXHAUSTED" })).toMatchObject({ status: 429, body: { error: { code: "RESOURCE_EXHAUSTED" } } });
   });
 
   it("forwards request problems with Google's message", () => {

@@ -1,19 +1,19 @@
 // The Gemini adapter: gemini-* models through the Gemini API's generateContent.
 // @see https://ai.google.dev/api/generate-content
 import type { ProviderAdapter } from "../types";
-import { mapGeminiError } from "./errors";
-import { buildListModelsRequest, parseModelList } from "./models";
-import { buildGenerateContentRequest } from "./request";
-import { convertGenerateContentResponse } from "./response";
-import { GeminiStreamConverter } from "./stream";
+import { mapError } from "./errors";
+import { buildListModelsRequest, ownsModel, parseModelList } from "./models";
+import { buildChatRequest } from "./request";
+import { convertChatResponse } from "./response";
+import { createStreamConverter } from "./stream";
 
 export const geminiAdapter: ProviderAdapter = {
   id: "gemini",
-  ownsModel: (model) => model.startsWith("gemini-"),
-  buildChatRequest: buildGenerateContentRequest,
-  convertChatResponse: convertGenerateContentResponse,
-  createStreamConverter: (ctx, clientWantsUsage) => new GeminiStreamConverter(ctx, clientWantsUsage),
-  mapError: mapGeminiError,
+  ownsModel,
+  buildChatRequest,
+  convertChatResponse,
+  createStreamConverter,
+  mapError,
   buildListModelsRequest,
   parseModelList,
 };

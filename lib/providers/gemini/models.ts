@@ -1,8 +1,14 @@
-// Gemini's model list → bare model ids of the models that answer generateContent.
+// Which model names are Gemini's, and Gemini's model list → bare model ids of the models
+// that answer generateContent.
 // @see https://ai.google.dev/api/models#method:-models.list
 import type { AdapterContext, UpstreamRequest } from "../types";
 import { isRecord } from "../provider-errors";
 import { GEMINI_API_VERSION } from "./request";
+
+/** A bare model name that belongs to Gemini. */
+export function ownsModel(model: string): boolean {
+  return model.startsWith("gemini-");
+}
 
 /** The list is paginated (default 50); 1000, the maximum, fits every model in one call. */
 const PAGE_SIZE = 1000;

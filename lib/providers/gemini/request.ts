@@ -34,7 +34,7 @@ export const SKIP_SIGNATURE = "skip_thought_signature_validator";
  */
 const DEFAULT_URL_IMAGE_TYPE = "image/jpeg";
 
-export function buildGenerateContentRequest(request: ChatRequest, ctx: AdapterContext): UpstreamRequest {
+export function buildChatRequest(request: ChatRequest, ctx: AdapterContext): UpstreamRequest {
   const body = convertChatRequest(request);
   const method = request.stream ? "streamGenerateContent?alt=sse" : "generateContent";
   return {

@@ -4,7 +4,8 @@
 // summaries skipped, and functionCall parts become tool_calls whose ids carry Gemini's call
 // id and thought signature (see tool-call-id.ts). A prompt Gemini blocked outright has no
 // candidate: it is answered with empty content and finish_reason "content_filter".
-import { MappedErrorException, openAIError, type AdapterContext, type Usage } from "../types";
+import { mappedError, MappedErrorException } from "@/lib/gateway/errors";
+import type { AdapterContext, Usage } from "../types";
 import { completionId, toOpenAIUsage, type ChatCompletion, type OpenAIToolCall } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
 import { isPromptBlocked, mapFinishReason } from "./finish-reason";
@@ -12,9 +13,9 @@ import { encodeToolCallId } from "./tool-call-id";
 import { convertUsage, reasoningTokens } from "./usage";
 import type { GenerateContentResponse, Part } from "./wire-types";
 
-export function convertGenerateContentResponse(upstreamBody: unknown, ctx: AdapterContext): { body: ChatCompletion; usage: Usage | null } {
+export function convertChatResponse(upstreamBody: unknown, ctx: AdapterContext): { body: ChatCompletion; usage: Usage | null } {
   if (!isRecord(upstreamBody)) {
-    throw new MappedErrorException(openAIError(502, "Gemini returned a response that is not a GenerateContentResponse.", "server_error", "invalid_upstream_response"));
+    throw new MappedErrorException(mappedError("upstream_bad_response", "Gemini returned a response that is not a GenerateContentResponse."));
   }
   const response = upstreamBody as GenerateContentResponse;
   const candidate = response.candidates?.[0];

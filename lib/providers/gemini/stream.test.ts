@@ -93,6 +93,8 @@ describe("Gemini stream conversion", () => {
     const { chunks, error } = replay("error-mid-stream.sse");
     expect((chunks as Chunk[]).map((c) => c.choices[0].delta)).toEqual([{ role: "assistant", content: "" }, { content: "Once upon a time" }]);
     expect(error).toEqual({
+      code: "upstream_overloaded",
+      providerCode: "UNAVAILABLE",
       status: 503,
       body: { error: { message: "Gemini: The model is overloaded. Please try again later.", type: "upstream_error", param: null, code: "upstream_overloaded" } },
     });
@@ -103,7 +105,7 @@ describe("Gemini stream conversion", () => {
     const text = new TextDecoder().decode(all);
     const cut = Buffer.byteLength(text.slice(0, text.lastIndexOf("data:")));
     const { error } = replayStream(converter(), [all.subarray(0, cut)]);
-    expect(error).toMatchObject({ status: 502, body: { error: { code: "upstream_stream_incomplete" } } });
+    expect(error).toMatchObject({ status: 502, body: { error: { code: "upstream_stream_error" } } });
   });
 
   describe.each([

@@ -14,16 +14,21 @@
 // There is no end-of-stream event: the usage chunk (when asked for) is sent by end(), and a
 // stream that closes without a finish reason was cut off.
 import type { AdapterContext, FinishReason, MappedError, SseEvent, StreamConverter, Usage } from "../types";
-import { openAIError } from "../types";
+import { mappedError } from "@/lib/gateway/errors";
 import { buildChunk, buildUsageChunk, toOpenAIUsage, type ChatCompletionChunk } from "../openai-shapes";
 import { isRecord } from "../provider-errors";
-import { mapGeminiStatus } from "./errors";
+import { convertSseStream, type SseEventConverter } from "../sse";
+import { mapStreamError } from "./errors";
 import { isPromptBlocked, mapFinishReason } from "./finish-reason";
 import { encodeToolCallId } from "./tool-call-id";
 import { convertUsage, reasoningTokens } from "./usage";
 import type { GenerateContentResponse, UsageMetadata } from "./wire-types";
 
-export class GeminiStreamConverter implements StreamConverter {
+export function createStreamConverter(ctx: AdapterContext, clientWantsUsage: boolean): StreamConverter {
+  return convertSseStream(new GeminiStreamConverter(ctx, clientWantsUsage));
+}
+
+class GeminiStreamConverter implements SseEventConverter {
   /** The model that answered: the requested one until the stream names it. */
   private answered: string;
   private rawUsage: UsageMetadata | null = null;
@@ -45,12 +50,12 @@ export class GeminiStreamConverter implements StreamConverter {
     try {
       data = JSON.parse(event.data);
     } catch {
-      this.failure = openAIError(502, "Gemini sent a stream event that is not JSON.", "server_error", "invalid_upstream_stream");
+      this.failure = mappedError("upstream_bad_response", "Gemini sent a stream event that is not JSON.");
       return [];
     }
     if (!isRecord(data)) return [];
     if (isRecord(data.error)) {
-      this.failure = mapGeminiStatus(data.error, undefined);
+      this.failure = mapStreamError(data.error);
       return [];
     }
     const response = data as GenerateContentResponse;
@@ -82,7 +87,7 @@ export class GeminiStreamConverter implements StreamConverter {
   end(): ChatCompletionChunk[] {
     if (this.failure) return [];
     if (!this.finishReason) {
-      this.failure = openAIError(502, "The Gemini stream ended before the answer was complete.", "server_error", "upstream_stream_incomplete");
+      this.failure = mappedError("upstream_stream_error", "The Gemini stream ended before the answer was complete.");
       return [];
     }
     if (!this.clientWantsUsage || !this.rawUsage) return [];

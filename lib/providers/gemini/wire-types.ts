@@ -2,6 +2,8 @@
 // (JSON names in lowerCamelCase, as the REST reference shows them).
 // @see https://ai.google.dev/api/generate-content
 // @see https://ai.google.dev/api/caching#Content
+import { z } from "zod";
+import { lenient } from "../provider-errors";
 
 export interface FunctionCall {
   name: string;
@@ -76,10 +78,21 @@ export interface GenerateContentResponse {
   responseId?: string;
 }
 
-/** google.rpc.Status, as Gemini sends it in error bodies and mid-stream errors. */
-export interface GoogleRpcStatus {
-  code?: number;
-  message?: string;
-  status?: string;
-  details?: { "@type"?: string; reason?: string; [field: string]: unknown }[];
-}
+/**
+ * google.rpc.Status, as Gemini sends it in error bodies and mid-stream errors, with the two
+ * details the adapter reads: ErrorInfo's `reason` and RetryInfo's `retryDelay`. Read
+ * leniently: a field (or a detail) of another shape counts as absent.
+ * @see https://cloud.google.com/apis/design/errors#error_model
+ * @see https://github.com/googleapis/googleapis/blob/master/google/rpc/error_details.proto
+ */
+export const rpcStatus = z.object({
+  code: lenient(z.number()),
+  message: lenient(z.string()),
+  status: lenient(z.string()),
+  details: lenient(z.array(z.object({ "@type": lenient(z.string()), reason: lenient(z.string()), retryDelay: lenient(z.string()) }).catch({}))),
+});
+
+export type GoogleRpcStatus = z.infer<typeof rpcStatus>;
+
+/** An error response: `{"error": Status}`. */
+export const errorBody = z.object({ error: rpcStatus });

@@ -2,23 +2,24 @@
 // "openai/" prefix) and, for streams, stream_options.include_usage change, so the final
 // usage chunk arrives and the gateway can record tokens for streams too. Everything else
 // passes through, so new OpenAI parameters work without a gateway release.
+// What changes and what passes through is listed in ./SUPPORT.md.
 // @see https://platform.openai.com/docs/api-reference/chat/create
 import type { AdapterContext, ChatRequest, UpstreamRequest } from "../types";
 
 export function buildChatRequest(request: ChatRequest, ctx: AdapterContext): UpstreamRequest {
-  const body: Record<string, unknown> = { ...request, model: ctx.model };
-  if (request.stream === true) {
-    const options = request.stream_options && typeof request.stream_options === "object" ? request.stream_options : {};
-    body.stream_options = { ...options, include_usage: true };
-  }
   return {
     url: `${ctx.baseUrl}/chat/completions`,
     method: "POST",
     headers: { authorization: `Bearer ${ctx.apiKey}`, "content-type": "application/json", accept: request.stream === true ? "text/event-stream" : "application/json" },
-    body: JSON.stringify(body),
+    body: JSON.stringify(convertChatRequest(request, ctx.model)),
   };
 }
 
-export function buildListModelsRequest(ctx: { apiKey: string; baseUrl: string }): UpstreamRequest {
-  return { url: `${ctx.baseUrl}/models`, method: "GET", headers: { authorization: `Bearer ${ctx.apiKey}`, accept: "application/json" } };
+export function convertChatRequest(request: ChatRequest, model: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...request, model };
+  if (request.stream === true) {
+    const options = request.stream_options && typeof request.stream_options === "object" ? request.stream_options : {};
+    body.stream_options = { ...options, include_usage: true };
+  }
+  return body;
 }

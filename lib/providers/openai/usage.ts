@@ -4,10 +4,13 @@
 //   cachedInputTokens = prompt_tokens_details.cached_tokens
 // @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
 import type { Usage } from "../types";
+import { isRecord } from "../provider-errors";
+import type { CompletionUsage } from "./wire-types";
 
-export function toUsage(raw: unknown): Usage | null {
-  if (!raw || typeof raw !== "object") return null;
-  const u = raw as { prompt_tokens?: unknown; completion_tokens?: unknown; prompt_tokens_details?: { cached_tokens?: unknown } | null };
+/** Reads a usage object as OpenAI sends it; null for anything else (`"usage": null` on stream chunks). */
+export function convertUsage(raw: unknown): Usage | null {
+  if (!isRecord(raw)) return null;
+  const u = raw as Partial<CompletionUsage>;
   if (typeof u.prompt_tokens !== "number" || typeof u.completion_tokens !== "number") return null;
   const usage: Usage = { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens };
   const cached = u.prompt_tokens_details?.cached_tokens;

@@ -1,14 +1,14 @@
 // Test support: drives an adapter against a (fake) upstream over real HTTP the way the
-// gateway will — build the call, send it with fetch, then convert the JSON answer, map the
-// error, or feed the SSE body through the stream converter as it arrives.
-import { SseParser } from "@/lib/providers/sse";
-import { MappedErrorException, type AdapterContext, type ChatRequest, type MappedError, type ProviderAdapter, type Usage } from "@/lib/providers/types";
+// gateway does — build the call, send it with fetch, then convert the JSON answer, map the
+// error, or feed the body through the stream converter as it arrives.
+import { MappedErrorException, type AdapterContext, type ChatRequest, type MappedError, type ProviderAdapter, type StreamOutput, type Usage } from "@/lib/providers/types";
 
 export type UpstreamOutcome =
   | { kind: "refused"; mapped: MappedError }
   | { kind: "error"; mapped: MappedError; status: number; headers: Headers }
   | { kind: "completion"; body: Record<string, unknown>; usage: Usage | null }
-  | { kind: "stream"; chunks: Record<string, unknown>[]; usage: Usage | null; error: MappedError | null };
+  /** `chunks`: what a converting adapter made; `text`: the bytes a pass-through adapter passed on. */
+  | { kind: "stream"; chunks: Record<string, unknown>[]; text: string; usage: Usage | null; error: MappedError | null };
 
 export async function callUpstream(
   adapter: ProviderAdapter,
@@ -30,31 +30,26 @@ export async function callUpstream(
     return { kind: "completion", body: converted.body as Record<string, unknown>, usage: converted.usage };
   }
   const converter = adapter.createStreamConverter(ctx, options.clientWantsUsage ?? false);
-  if (!converter) throw new Error(`${adapter.id} passes streams through`);
   const chunks: Record<string, unknown>[] = [];
-  const parser = new SseParser();
-  const decoder = new TextDecoder();
-  const reader = res.body!.getReader();
-  const feed = (text: string, last: boolean) => {
-    for (const event of [...parser.push(text), ...(last ? parser.end() : [])]) {
-      if (converter.error()) return;
-      chunks.push(...(converter.push(event) as Record<string, unknown>[]));
-    }
+  const bytes: Uint8Array[] = [];
+  let error: MappedError | null = null;
+  const take = (out: StreamOutput) => {
+    chunks.push(...((out.chunks ?? []) as Record<string, unknown>[]));
+    if (out.bytes) bytes.push(out.bytes);
+    error = out.failure ?? null;
   };
+  const reader = res.body!.getReader();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    feed(decoder.decode(value, { stream: true }), false);
-    if (converter.error()) {
+    take(converter.push(value));
+    if (error) {
       await reader.cancel();
       break;
     }
   }
-  if (!converter.error()) {
-    feed(decoder.decode(), true);
-    if (!converter.error()) chunks.push(...(converter.end() as Record<string, unknown>[]));
-  }
-  return { kind: "stream", chunks, usage: converter.usage(), error: converter.error() };
+  if (!error) take(converter.end());
+  return { kind: "stream", chunks, text: Buffer.concat(bytes).toString("utf8"), usage: converter.usage(), error };
 }
 
 export async function listModels(adapter: ProviderAdapter, ctx: { apiKey: string; baseUrl: string }): Promise<string[] | MappedError> {

@@ -1,11 +1,11 @@
 // Test support: replays a recorded upstream stream through a StreamConverter the way the
-// gateway does (bytes → TextDecoder → SseParser → converter), split however a test asks,
-// and folds the resulting chunks with the official openai client's own stream accumulator.
+// gateway's pump does (bytes in, split however a test asks; chunks out, up to the first
+// failure), and folds the resulting chunks with the official openai client's own stream
+// accumulator.
 import { readFileSync } from "node:fs";
 import { ChatCompletionStream } from "openai/lib/ChatCompletionStream";
 import type { ChatCompletion } from "openai/resources/chat/completions";
-import { SseParser } from "@/lib/providers/sse";
-import type { MappedError, StreamConverter, Usage } from "@/lib/providers/types";
+import type { MappedError, StreamConverter, StreamOutput, Usage } from "@/lib/providers/types";
 
 export interface ReplayResult {
   chunks: unknown[];
@@ -13,22 +13,20 @@ export interface ReplayResult {
   error: MappedError | null;
 }
 
-/** Feeds `pieces` in order; stops at the first reported error, as the gateway does. */
+/** Feeds `pieces` in order; stops at the first failure, as the gateway does. */
 export function replayStream(converter: StreamConverter, pieces: Uint8Array[]): ReplayResult {
-  const parser = new SseParser();
-  const decoder = new TextDecoder();
   const chunks: unknown[] = [];
-  const feed = (text: string, last: boolean) => {
-    const events = [...parser.push(text), ...(last ? parser.end() : [])];
-    for (const event of events) {
-      if (converter.error()) return;
-      chunks.push(...converter.push(event));
-    }
+  let error: MappedError | null = null;
+  const take = (out: StreamOutput) => {
+    chunks.push(...(out.chunks ?? []));
+    error = out.failure ?? null;
   };
-  for (const piece of pieces) feed(decoder.decode(piece, { stream: true }), false);
-  feed(decoder.decode(), true);
-  if (!converter.error()) chunks.push(...converter.end());
-  return { chunks, usage: converter.usage(), error: converter.error() };
+  for (const piece of pieces) {
+    take(converter.push(piece));
+    if (error) break;
+  }
+  if (!error) take(converter.end());
+  return { chunks, usage: converter.usage(), error };
 }
 
 export function readFixtureBytes(path: string): Uint8Array {
