@@ -15,7 +15,7 @@ interface CachedList {
 }
 
 const g = globalThis as unknown as { __akmModelLists?: Map<ProviderId, CachedList> };
-const lists = (g.__akmModelLists ??= new Map());
+const lists = (g.__akmModelLists ??= new Map<ProviderId, CachedList>());
 
 async function fetchModelIds(target: ProviderTarget): Promise<string[]> {
   const { adapter } = target;
