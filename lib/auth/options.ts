@@ -53,7 +53,7 @@ export function buildAuthOptions(context: AuthRequestContext): AuthOptions {
             return { id: admin.id, email: admin.email, name: admin.name, claims: await newSessionClaims(admin.id) };
           } catch (error) {
             // next-auth puts the message into the `error` query the sign-in form reads.
-            if (error instanceof SigninRefused) throw new Error(error.code);
+            if (error instanceof SigninRefused) throw new Error(error.code, { cause: error });
             throw error;
           }
         },
