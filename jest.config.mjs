@@ -29,7 +29,7 @@ async function project(displayName, config) {
 export default {
   projects: [
     await project("unit", {
-      testMatch: ["<rootDir>/{app,lib,components,cli,test}/**/*.test.{ts,tsx}"],
+      testMatch: ["<rootDir>/{app,lib,components,cli,test,lint}/**/*.test.{ts,tsx}"],
       testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$", "\\.e2e\\.test\\.ts$"],
     }),
     await project("integration", {

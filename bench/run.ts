@@ -51,15 +51,15 @@ function startChild(args: string[], env: Record<string, string>, ready: RegExp):
   let output = "";
   return new Promise((resolvePromise, reject) => {
     const onData = (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString();
       const match = ready.exec(output);
       if (match) {
-        child.stdout!.off("data", onData);
+        child.stdout.off("data", onData);
         resolvePromise({ child, match });
       }
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk) => (output += chunk));
+    child.stdout.on("data", onData);
+    child.stderr.on("data", (chunk) => (output += chunk));
     child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
   });
 }

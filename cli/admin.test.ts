@@ -73,8 +73,8 @@ describe("create-admin", () => {
       stdio: ["pipe", "pipe", "pipe"],
     });
     let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((res) => child.once("close", res));
     // Type only once the prompt is there, as a person would: the terminal echoes anything typed earlier.
     const answer = async (prompt: string, occurrence: number, text: string) => {
@@ -134,7 +134,7 @@ describe("the embedded database's lock", () => {
     );
     try {
       let out = "";
-      holder.stdout!.on("data", (chunk: Buffer) => (out += chunk));
+      holder.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
       const pid = await waitFor("the holder to lock", () => /locked by (\d+)/.exec(out)?.[1] ?? Promise.reject(new Error("not yet")));
       const message = `error: The embedded database in ${dir} is in use by process ${pid}. Only one process can open it`;
       const refused = await cli(["keys", "create", "--name", "while-locked"]);

@@ -2,6 +2,7 @@
 // fake OpenAI upstream, optionally the fake Anthropic and Gemini upstreams and a real
 // Redis, and production servers started the way operators start them. The test process itself writes keys through lib/keys (the same
 // service the console and CLI use), as another instance would.
+import { inspect } from "node:util";
 import OpenAI, { APIError } from "openai";
 import { resetEnvForTests } from "@/lib/config/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
@@ -104,6 +105,6 @@ export async function raised(promise: Promise<unknown>): Promise<APIError> {
     () => null,
     (e: unknown) => e,
   );
-  if (!(error instanceof APIError)) throw new Error(`expected an APIError, got ${error === null ? "a success" : String(error)}`);
+  if (!(error instanceof APIError)) throw new Error(`expected an APIError, got ${error === null ? "a success" : inspect(error)}`);
   return error;
 }

@@ -1,6 +1,7 @@
 // The official openai client (v6) against the production server: completions, streams,
 // model lists, and every error class the client raises for the gateway's answers.
-import OpenAI, {
+import type OpenAI from "openai";
+import {
   APIError,
   AuthenticationError,
   BadRequestError,
@@ -231,7 +232,7 @@ describe("the openai client against the gateway", () => {
     // Recorded as the table's code for a provider's error event (the provider's own code stays in the event it sent).
     expect(log).toMatchObject({ status: 200, stream: true, errorCode: "upstream_stream_error", errorMessage: expect.stringContaining("(request key: [redacted])") });
     const events = await waitFor("the stream failure event", async () => {
-      const found = await getDb().event.findMany({ where: { requestId: log!.requestId }, select: { message: true, details: true } });
+      const found = await getDb().event.findMany({ where: { requestId: log.requestId }, select: { message: true, details: true } });
       return found.length ? found : Promise.reject(new Error("not yet"));
     });
     expect(JSON.stringify(events)).not.toContain(h.fake.apiKey);

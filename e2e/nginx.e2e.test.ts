@@ -31,7 +31,7 @@ const viaNginx = (secret: string, headers: Record<string, string> = {}) =>
     baseURL: `${nginx.httpsUrl}/v1`,
     maxRetries: 0,
     defaultHeaders: headers,
-    fetchOptions: { dispatcher: tls } as OpenAI["fetchOptions"],
+    fetchOptions: { dispatcher: tls },
   });
 
 describe("behind Nginx with TLS", () => {

@@ -3,7 +3,8 @@
 // anthropic-version and the request the way the real API does). Completions, streams that
 // arrive as they are produced, tool calls as full round trips, images, every error path, and
 // the usage record.
-import OpenAI, { APIError, BadRequestError, InternalServerError, RateLimitError } from "openai";
+import type OpenAI from "openai";
+import { APIError, BadRequestError, InternalServerError, RateLimitError } from "openai";
 import { getDb } from "@/lib/db/client";
 import type { AppServer } from "@/test/helpers/app-server";
 import { waitFor } from "@/test/helpers/ports";
@@ -127,7 +128,7 @@ describe("Anthropic through the gateway", () => {
 
     const log = await flushedLog(response.headers.get("x-request-id")!);
     expect(log).toMatchObject({ keyId: id, status: 200, provider: "anthropic", model: MODEL, stream: true, promptTokens: 5, completionTokens: 6, errorCode: null });
-    expect(log!.ttfbMs).not.toBeNull();
+    expect(log.ttfbMs).not.toBeNull();
   });
 
   it("sends no usage chunk to a client that did not ask for it, and still records the tokens", async () => {
@@ -186,7 +187,7 @@ describe("Anthropic through the gateway", () => {
     const question: OpenAI.ChatCompletionMessageParam = { role: "user", content: "Weather in Oslo, please" };
     const first = await client.chat.completions.stream({ model: MODEL, messages: [question], tools: [weather], tool_choice: "required" }).finalChatCompletion();
     expect(first.choices[0].finish_reason).toBe("tool_calls");
-    const call = first.choices[0].message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall;
+    const call = first.choices[0].message.tool_calls![0];
     expect(call.id).toMatch(/^toolu_/);
     expect(call.function.name).toBe("get_weather");
     expect(JSON.parse(call.function.arguments)).toEqual({ city: "example" });

@@ -3,7 +3,8 @@
 // protobuf-JSON request and, for gemini-3 models, thought signatures on function calls).
 // Completions, streams that arrive as they are produced, tool calls as full round trips,
 // images, every error path, and the usage record.
-import OpenAI, { APIError, BadRequestError, InternalServerError, RateLimitError } from "openai";
+import type OpenAI from "openai";
+import { APIError, BadRequestError, InternalServerError, RateLimitError } from "openai";
 import type { AppServer } from "@/test/helpers/app-server";
 import { waitFor } from "@/test/helpers/ports";
 import type { FakeGemini } from "@/test/fakes/gemini";
@@ -121,7 +122,7 @@ describe("Gemini through the gateway", () => {
 
     const log = await flushedLog(response.headers.get("x-request-id")!);
     expect(log).toMatchObject({ keyId: id, status: 200, provider: "gemini", model: MODEL, stream: true, promptTokens: 5, completionTokens: 9, errorCode: null });
-    expect(log!.ttfbMs).not.toBeNull();
+    expect(log.ttfbMs).not.toBeNull();
   });
 
   it("sends no usage chunk to a client that did not ask for it, and still records the tokens", async () => {
@@ -184,7 +185,7 @@ describe("Gemini through the gateway", () => {
     const question: OpenAI.ChatCompletionMessageParam = { role: "user", content: "Weather in Oslo, please" };
     const first = await client.chat.completions.stream({ model: SIGNING_MODEL, messages: [question], tools: [weather], tool_choice: "required" }).finalChatCompletion();
     expect(first.choices[0].finish_reason).toBe("tool_calls");
-    const call = first.choices[0].message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall;
+    const call = first.choices[0].message.tool_calls![0];
     expect(call.function.name).toBe("get_weather");
     expect(JSON.parse(call.function.arguments)).toEqual({ city: "example" });
     expect(lastBody().toolConfig).toEqual({ functionCallingConfig: { mode: "ANY" } });

@@ -2,7 +2,8 @@
 // official openai client: which provider a model name reaches, the model list across
 // providers, and the gateway's own refusals (401/403/429), which must not depend on the
 // provider behind the model.
-import OpenAI, { AuthenticationError, PermissionDeniedError, RateLimitError } from "openai";
+import type OpenAI from "openai";
+import { AuthenticationError, PermissionDeniedError, RateLimitError } from "openai";
 import { getDb } from "@/lib/db/client";
 import { setKeyEnabled } from "@/lib/keys/service";
 import type { AppServer } from "@/test/helpers/app-server";

@@ -3,7 +3,7 @@
 // outage (PostgreSQL stopped for 30 s under steady load, then started again). The load
 // comes from the official openai client, JSON and streams; each answer's x-request-id is
 // looked up in request_logs afterwards.
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import pg from "pg";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 const MIGRATIONS = "prisma/migrations";
@@ -18,17 +19,17 @@ const require = createRequire(import.meta.url);
 
 // The package is published for bundlers; instantiate its wasm by hand under Node.
 async function loadEngine() {
-  const runtime: any = await import("@prisma/schema-engine-wasm/schema_engine_bg");
+  const runtime = await import("@prisma/schema-engine-wasm/schema_engine_bg");
   const wasm = join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
   const instance = new WebAssembly.Instance(new WebAssembly.Module(await readFile(wasm)), {
     "./schema_engine_bg.js": runtime,
   });
   runtime.__wbg_set_wasm(instance.exports);
-  (instance.exports as any).__wbindgen_start();
+  (instance.exports.__wbindgen_start as () => void)();
   return runtime;
 }
 
-async function listMigrations() {
+async function listMigrations(): Promise<MigrationList> {
   const names = existsSync(MIGRATIONS)
     ? (await readdir(MIGRATIONS, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()
     : [];

@@ -20,8 +20,12 @@ export function SigninForm({ callbackUrl }: { callbackUrl: string }) {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const email = String(data.get("email") ?? "").trim();
-    const password = String(data.get("password") ?? "");
+    const text = (name: string) => {
+      const value = data.get(name);
+      return typeof value === "string" ? value : "";
+    };
+    const email = text("email").trim();
+    const password = text("password");
     if (!email || !password) {
       setError("signin.missing");
       return;

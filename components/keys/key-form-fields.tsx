@@ -85,7 +85,10 @@ export function KeyFormFields({
 /** The form's fields as the action expects them (strings; the server parses them). */
 export function readKeyForm(form: HTMLFormElement) {
   const data = new FormData(form);
-  const text = (name: string) => String(data.get(name) ?? "");
+  const text = (name: string) => {
+    const value = data.get(name);
+    return typeof value === "string" ? value : "";
+  };
   return {
     name: text("name"),
     expiresInDays: text("expiresInDays"),

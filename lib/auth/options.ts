@@ -18,7 +18,7 @@ import { log } from "@/lib/log";
 
 // next-auth is CommonJS with an ES-module default: Node's loader (the compiled core) hands
 // over module.exports, a bundler the default itself.
-const CredentialsProvider = ((credentials as unknown as { default?: typeof credentials }).default ?? credentials) as typeof credentials;
+const CredentialsProvider = (credentials as unknown as { default?: typeof credentials }).default ?? credentials;
 
 export interface AuthRequestContext {
   secure: boolean;
@@ -57,7 +57,7 @@ export function buildAuthOptions(context: AuthRequestContext): AuthOptions {
             return { id: admin.id, email: admin.email, name: admin.name, claims: await newSessionClaims(admin.id) };
           } catch (error) {
             // next-auth puts the message into the `error` query the sign-in form reads.
-            if (error instanceof SigninRefused) throw new Error(error.code);
+            if (error instanceof SigninRefused) throw new Error(error.code, { cause: error });
             throw error;
           }
         },

@@ -4,7 +4,7 @@
 import * as nextEnvModule from "@next/env";
 
 // A CommonJS package: under Node's ESM loader its exports sit on `default`.
-const nextEnv = ((nextEnvModule as { default?: typeof nextEnvModule }).default ?? nextEnvModule) as typeof nextEnvModule;
+const nextEnv = (nextEnvModule as { default?: typeof nextEnvModule }).default ?? nextEnvModule;
 
 export function loadDotEnv(projectDir: string): void {
   nextEnv.loadEnvConfig(projectDir, false, { info: () => undefined, error: (...args: unknown[]) => console.error(...args) });

@@ -80,7 +80,7 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
         await db.exec("COMMIT");
       } catch (error) {
         await db.exec("ROLLBACK");
-        throw new Error(`migration ${m.name} failed: ${(error as Error).message}`);
+        throw new Error(`migration ${m.name} failed: ${(error as Error).message}`, { cause: error });
       }
       done.push(m.name);
     }

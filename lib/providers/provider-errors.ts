@@ -1,7 +1,7 @@
 // Helpers shared by the adapters' error mappers. A provider's error message is forwarded to
 // the client only after anything shaped like an API key is cut out of it, and only up to a
 // bounded length: some upstreams (and proxies in front of them) echo request data.
-import { z } from "zod";
+import type { z } from "zod";
 import { mappedError, type MappedError } from "@/lib/gateway/errors";
 
 /**

@@ -11,7 +11,7 @@
 // key_daily_usage, i.e. when Redis lost its counters (a restart) and seeds them again. If
 // Redis comes back with its counters intact (a network cut), today's counter misses the
 // requests admitted during the cut.
-import { MemoryLimiter } from "./memory";
+import type { MemoryLimiter } from "./memory";
 import { LimitsUnavailableError, type Clock, type KeyLimits, type Limiter, type LimitVerdict } from "./types";
 import { log } from "@/lib/log";
 

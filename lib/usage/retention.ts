@@ -126,9 +126,9 @@ export function scheduleRetention(db: () => Db, policy: RetentionPolicy, log: { 
     } catch (error) {
       log.warn(`[retention] maintenance failed, retried in an hour: ${(error as Error).message}`);
     }
-    if (!stopped) (timer = setTimeout(pass, HOUR_MS)).unref();
+    if (!stopped) (timer = setTimeout(() => void pass(), HOUR_MS)).unref();
   };
-  (timer = setTimeout(pass, firstAfterMs)).unref();
+  (timer = setTimeout(() => void pass(), firstAfterMs)).unref();
   return () => {
     stopped = true;
     clearTimeout(timer);

@@ -179,7 +179,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       return fail({ code: 400, message: `Invalid JSON payload received. Unexpected token.\n${request.rawBody.slice(0, 20)}\n^`, status: "INVALID_ARGUMENT" });
     }
     const body = normalizeKeys(request.body) as Record<string, unknown>;
-    const problem = validateGenerateRequest(body, model!, issuedSignatures);
+    const problem = validateGenerateRequest(body, model, issuedSignatures);
     if (problem) return fail({ code: 400, message: problem, status: "INVALID_ARGUMENT" });
 
     const step = steps.shift() ?? {};
@@ -187,7 +187,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     if (res.destroyed) return;
     if (step.error) return fail(typeof step.error === "string" ? ERRORS[step.error] : step.error, step.retryAfter ? { "retry-after": step.retryAfter } : {});
 
-    const answer = buildAnswer(body, model!, step.reply, issuedSignatures);
+    const answer = buildAnswer(body, model, step.reply, issuedSignatures);
     if (method === "generateContent") {
       if (step.streamError) return fail(streamErrorOf(step.streamError));
       return sendJson(res, 200, answer.whole);
@@ -358,7 +358,7 @@ export function validateGenerateRequest(body: Record<string, unknown>, model: st
       const unknownInFcc = unknownField(fcc, "functionCallingConfig", "tool_config.function_calling_config");
       if (unknownInFcc) return unknownInFcc;
       if (fcc.mode !== undefined && !["MODE_UNSPECIFIED", "AUTO", "ANY", "NONE", "VALIDATED"].includes(fcc.mode as string)) {
-        return `Invalid value at 'tool_config.function_calling_config.mode' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionCallingConfig.Mode), "${String(fcc.mode)}"`;
+        return `Invalid value at 'tool_config.function_calling_config.mode' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionCallingConfig.Mode), ${JSON.stringify(fcc.mode)}`;
       }
       if (fcc.allowedFunctionNames !== undefined) {
         if (fcc.mode !== "ANY" && fcc.mode !== "VALIDATED") return "* GenerateContentRequest.tool_config.function_calling_config.allowed_function_names: only allowed when mode is ANY or VALIDATED.\n";
@@ -462,7 +462,7 @@ function validateFunctionTurns(contents: Record<string, unknown>[], model: strin
           return `Function response "${String(response.name)}" does not match any function call of the previous turn.`;
         }
         if (response.id !== undefined && !previousCalls.some((c) => c.id === response.id)) {
-          return `Function response id "${String(response.id)}" does not match any function call id of the previous turn.`;
+          return `Function response id ${JSON.stringify(response.id)} does not match any function call id of the previous turn.`;
         }
       }
     }

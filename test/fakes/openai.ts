@@ -145,7 +145,7 @@ export async function startFakeOpenAI(options: { apiKey?: string; host?: string;
   let gate = openableGate();
   let completionSeq = 0;
 
-  const server = createServer(async (req, res) => {
+  const receive = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
@@ -167,7 +167,8 @@ export async function startFakeOpenAI(options: { apiKey?: string; host?: string;
     } catch {
       res.destroy();
     }
-  });
+  };
+  const server = createServer((req, res) => void receive(req, res));
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
@@ -221,7 +222,7 @@ export async function startFakeOpenAI(options: { apiKey?: string; host?: string;
       const headers: Record<string, string> = retryAfter ? { "retry-after": retryAfter } : {};
       if (b.status >= 500) return sendJson(res, b.status, serverErrorBody(b.status, echo), headers);
       const [type, code] = b.status === 429 ? ["requests", "rate_limit_exceeded"] : ["invalid_request_error", null];
-      return sendJson(res, b.status, errorBody(echo(`Fake upstream error ${b.status}`), type!, b.echoKey ? sentKey : null, code), headers);
+      return sendJson(res, b.status, errorBody(echo(`Fake upstream error ${b.status}`), type, b.echoKey ? sentKey : null, code), headers);
     }
 
     const id = `chatcmpl-fake${++completionSeq}`;

@@ -24,6 +24,7 @@ export function nonLoopbackAddress(): LocalAddress {
   } catch (error) {
     throw new Error(
       `this machine has no non-loopback IPv4 address and one cannot be added (run as root, or give the machine a network interface): ${(error as Error).message}`,
+      { cause: error },
     );
   }
   return { address: ADDED, release: () => execFileSync("ip", ["addr", "del", `${ADDED}/32`, "dev", "lo"], { stdio: "pipe" }) };

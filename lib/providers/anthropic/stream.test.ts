@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import type { AdapterContext, StreamConverter } from "../types";
+import type { AdapterContext } from "../types";
 import { accumulateWithOpenAI, randomPieces, readFixtureBytes, replayStream, splitAt } from "@/test/helpers/providers/replay";
 import { anthropicAdapter } from "./index";
 
 const ctx: AdapterContext = { apiKey: "k", baseUrl: "http://x", model: "claude-sonnet-4-5", requestId: "r1", created: 1_700_000_000 };
 const bytes = (name: string) => readFixtureBytes(join(__dirname, "fixtures", name));
-const converter = (wantsUsage = true) => anthropicAdapter.createStreamConverter(ctx, wantsUsage) as StreamConverter;
+const converter = (wantsUsage = true) => anthropicAdapter.createStreamConverter(ctx, wantsUsage);
 const replay = (name: string, wantsUsage = true) => replayStream(converter(wantsUsage), [bytes(name)]);
 
 type Chunk = { id: string; object: string; created: number; model: string; choices: { delta: Record<string, unknown>; finish_reason: string | null }[]; usage?: unknown };

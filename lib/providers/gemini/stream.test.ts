@@ -1,12 +1,12 @@
 import { join } from "node:path";
-import type { AdapterContext, StreamConverter } from "../types";
+import type { AdapterContext } from "../types";
 import { accumulateWithOpenAI, randomPieces, readFixtureBytes, replayStream, splitAt } from "@/test/helpers/providers/replay";
 import { geminiAdapter } from "./index";
 import { decodeToolCallId } from "./tool-call-id";
 
 const ctx: AdapterContext = { apiKey: "k", baseUrl: "http://x", model: "gemini-2.5-flash", requestId: "s1", created: 1_700_000_000 };
 const bytes = (name: string) => readFixtureBytes(join(__dirname, "fixtures", name));
-const converter = (wantsUsage = true) => geminiAdapter.createStreamConverter(ctx, wantsUsage) as StreamConverter;
+const converter = (wantsUsage = true) => geminiAdapter.createStreamConverter(ctx, wantsUsage);
 const replay = (name: string, wantsUsage = true) => replayStream(converter(wantsUsage), [bytes(name)]);
 type Chunk = { id: string; model: string; choices: { delta: Record<string, unknown>; finish_reason: string | null }[]; usage?: unknown };
 
@@ -36,7 +36,7 @@ describe("Gemini stream conversion", () => {
   });
 
   it("names the model that answered (modelVersion) for the usage record", () => {
-    const c = geminiAdapter.createStreamConverter({ ...ctx, model: "gemini-flash-latest" }, false) as StreamConverter;
+    const c = geminiAdapter.createStreamConverter({ ...ctx, model: "gemini-flash-latest" }, false);
     expect(c.model()).toBe("gemini-flash-latest");
     replayStream(c, [bytes("text.sse")]);
     expect(c.model()).toBe("gemini-2.5-flash");

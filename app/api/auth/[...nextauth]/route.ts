@@ -8,7 +8,8 @@ type Context = { params: Promise<{ nextauth: string[] }> };
 
 async function handler(request: NextRequest, context: Context): Promise<Response> {
   const auth: AuthRequestContext = { secure: isSecureRequest(request.headers), ip: clientIp(request.headers) };
-  const response: Response = await NextAuth(request, context, buildAuthOptions(auth));
+  // next-auth 4 types its route handler's result as any.
+  const response = (await NextAuth(request, context, buildAuthOptions(auth))) as Response;
   // The session is still valid on the server: keep the cookie and say so, so the admin can retry.
   if (auth.signOutFailed) return Response.json({ error: "sign_out_failed" }, { status: 503, headers: { "cache-control": "no-store" } });
   return response;
