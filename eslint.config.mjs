@@ -55,15 +55,13 @@ const PRISMA_USERS_TODAY = today([
   "cli/backend.ts", // opens the database for the local CLI backend
 ]);
 
-// Importers of lib/server outside the host itself and its entry points (server.mjs,
-// instrumentation.ts). Shutdown hooks, local files and the build helper belong to a
-// lifecycle/runtime module below the host.
+// Importers of lib/server outside the host itself and its entry point (server.mjs). Local
+// files and the health check belong below the host, with the runtime.
 const SERVER_IMPORTERS_TODAY = today([
   "app/api/health/route.ts", // lib/server/health
   "cli/backend.ts", // lib/server/local-files
   "cli/commands/db.ts", // lib/server/local-files
   "lib/tokens/service.ts", // lib/server/local-files
-  "lib/runtime/start.ts", // lib/server/direct-routes
 ]);
 
 // Process-wide state lives in modules of the one module graph (scripts/build.mjs), created
@@ -117,7 +115,7 @@ const BOUNDARIES = [
   },
   {
     name: "lib/server is only the host",
-    except: ["lib/server/", "server.mjs", "instrumentation.ts"],
+    except: ["lib/server/", "server.mjs"],
     today: SERVER_IMPORTERS_TODAY,
     to: ["lib/server/"],
     types: "allowed",
@@ -226,7 +224,6 @@ export default defineConfig([
     files: ["**/*.{ts,tsx,mts,cts,js,mjs}"],
     ignores: [
       "lib/config/env.ts",
-      "instrumentation.ts", // NEXT_RUNTIME: Next's build-time switch, inlined by the compiler
       "prisma.config.ts", // read by the Prisma CLI, outside the app
       "scripts/generate-prisma.mjs", // hands the environment to the Prisma CLI
       ...TEST_GLOBS,

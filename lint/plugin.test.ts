@@ -26,7 +26,7 @@ describe("patterns", () => {
   it("resolve the @/ alias and relative imports to repository paths; packages stay as written", () => {
     expect(importedPath("components/keys/table.tsx", "@/lib/db/client")).toBe("lib/db/client");
     expect(importedPath("lib/usage/recorder.ts", "../server/lifecycle")).toBe("lib/server/lifecycle");
-    expect(importedPath("instrumentation.ts", "./lib/server/app")).toBe("lib/server/app");
+    expect(importedPath("server.mjs", "./lib/server/start")).toBe("lib/server/start");
     expect(importedPath("lib/usage/recorder.ts", "zod")).toBe("zod");
   });
 });

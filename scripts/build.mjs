@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 
 const INPUTS = ["app", "lib", "components", "generated", "messages", "public"];
 const ROOT_FILES = [
-  "next.config.ts", "proxy.ts", "instrumentation.ts", "postcss.config.mjs", "tsconfig.json", "tsconfig.next.json",
+  "next.config.ts", "proxy.ts", "postcss.config.mjs", "tsconfig.json", "tsconfig.next.json",
   "package-lock.json", "scripts/build.mjs",
 ];
 // Tests sit beside the code but are not part of the build.

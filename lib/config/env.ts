@@ -9,11 +9,6 @@ import { z } from "zod";
 
 const seconds = (fallback: number) => z.coerce.number().positive().max(86_400).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const flag = (fallback: boolean) =>
-  z
-    .enum(["0", "1", "true", "false", ""])
-    .default(fallback ? "1" : "0")
-    .transform((v) => (v === "" ? fallback : v === "1" || v === "true"));
 const list = z
   .string()
   .default("")
@@ -106,11 +101,6 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT: seconds(30),
   // Least severe log line printed (lib/log.ts); debug adds one line per /v1 request.
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-  // 1 serves /v1/bench-noop, the do-nothing baseline `npm run bench` compares the gateway with.
-  BENCH_ROUTES: flag(false),
-  // 0 sends /v1 through Next's router like any other route, at about half the throughput;
-  // by default our server calls the gateway directly (lib/server/direct-routes.ts).
-  V1_DIRECT: flag(true),
 });
 
 /** Every variable the server reads (the README's configuration table and .env.example list them). */

@@ -1,5 +1,5 @@
-// What the console shows of what the gateway really writes: the /v1 handlers run as our
-// server runs them (a Web Request in, a Response out) against the fake OpenAI upstream,
+// What the console shows of what the gateway really writes: the gateway runs as our
+// server runs it (test/helpers/gateway-host.ts) against the fake OpenAI upstream,
 // the usage recorder flushes, and the console's queries and labels read the result.
 // Every outcome the gateway knows is produced once: successes, refusals of each kind,
 // its own rate limit and quota, a provider's error and rate limit, a stream that breaks.
@@ -7,8 +7,7 @@ jest.mock("next/headers", () => jest.requireActual("@/test/console/request-conte
 
 import { providerColour } from "@/components/charts/chart-data";
 import { resetEnvForTests } from "@/lib/config/env";
-import { handleChatCompletions } from "@/lib/gateway/chat-completions";
-import { withGatewayKey } from "@/lib/gateway/with-gateway-key";
+import { useGatewayHost } from "@/test/helpers/gateway-host";
 import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { createTranslator, messagesFor } from "@/lib/i18n/translate";
 import { createKey, setKeyEnabled } from "@/lib/keys/service";
@@ -22,7 +21,7 @@ import { LOG_TYPE_GROUPS, logTypeLabel, SECURITY_TYPES, SYSTEM_TYPES } from "./l
 
 afterAll(() => runShutdownHooks(() => undefined));
 const db = useTestDb();
-const chat = withGatewayKey(handleChatCompletions);
+const chat = useGatewayHost().call;
 const cli = { actor: "cli" };
 const en = createTranslator(messagesFor("en"));
 const zh = createTranslator(messagesFor("zh-CN"));

@@ -1,6 +1,8 @@
 // Reading and validating /v1 request bodies. Only what the gateway itself needs is
 // validated (model, messages, stream, stream_options); every other field passes through
 // to the provider untouched, so new OpenAI parameters keep working.
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
 import { z } from "zod";
 import { getEnv } from "@/lib/config/env";
 import type { ChatRequest } from "@/lib/providers/types";
@@ -11,50 +13,54 @@ import { GatewayError } from "./errors";
 // (a few thousand levels), which the providers' request conversion runs.
 const MAX_JSON_DEPTH = 128;
 
+/** A request body as node:http delivers it (an IncomingMessage, or any stream with headers). */
+export type BodySource = Readable & { headers: IncomingHttpHeaders };
+
 /**
  * Reads the body up to `maxBytes` (413 beyond) and parses it as JSON (400 if it is not, or
  * if it nests deeper than MAX_JSON_DEPTH). A client that sends nothing for `idleMs`
  * (REQUEST_BODY_TIMEOUT) gets a 408; one that goes away while sending is recorded as such.
+ * Reading stops at the first problem: the rest is not buffered (the host closes the
+ * connection after the answer).
  */
-export async function readJsonBody(request: Request, maxBytes: number, idleMs = getEnv().REQUEST_BODY_TIMEOUT * 1000): Promise<unknown> {
-  const length = request.headers.get("content-length");
-  const declared = length === null ? -1 : Number(length);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  return parseJson(await readText(request, maxBytes, idleMs));
+export async function readJsonBody(req: BodySource, maxBytes: number, idleMs = getEnv().REQUEST_BODY_TIMEOUT * 1000): Promise<unknown> {
+  const length = req.headers["content-length"];
+  if (length !== undefined && Number(length) > maxBytes) throw tooLarge(maxBytes);
+  return parseJson(await readText(req, maxBytes, idleMs));
 }
 
-async function readText(request: Request, maxBytes: number, idleMs: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new GatewayError("request_timeout", `The client sent no part of the request body for ${idleMs / 1000} s (REQUEST_BODY_TIMEOUT).`)),
+function readText(req: BodySource, maxBytes: number, idleMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (error: GatewayError | null) => {
+      clearTimeout(timer);
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onGone);
+      req.off("close", onGone);
+      if (!error) return resolve(Buffer.concat(chunks).toString("utf8"));
+      req.pause();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      timer.refresh();
+      size += chunk.length;
+      if (size > maxBytes) return stop(tooLarge(maxBytes));
+      chunks.push(chunk);
+    };
+    const onEnd = () => stop(null);
+    // An error or a close before the end: the client went away while sending.
+    const onGone = () => stop(new GatewayError("client_closed_request", "The client closed the connection while sending the request body."));
+    const timer = setTimeout(
+      () => stop(new GatewayError("request_timeout", `The client sent no part of the request body for ${idleMs / 1000} s (REQUEST_BODY_TIMEOUT).`)),
       idleMs,
     );
+    req.on("data", onData);
+    req.once("end", onEnd);
+    req.once("error", onGone);
+    req.once("close", onGone);
   });
-  try {
-    for (;;) {
-      const { value, done } = await Promise.race([reader.read(), stalled]);
-      if (done) break;
-      timer?.refresh();
-      size += value.byteLength;
-      if (size > maxBytes) throw tooLarge(maxBytes);
-      chunks.push(value);
-    }
-  } catch (error) {
-    // Stop reading; the host answers and then closes the connection on the rest.
-    void reader.cancel().catch(() => undefined);
-    if (!(error instanceof GatewayError) && request.signal.aborted) {
-      throw new GatewayError("client_closed_request", "The client closed the connection while sending the request body.");
-    }
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseJson(text: string): unknown {

@@ -1,4 +1,4 @@
-// The /v1 handlers called as Next calls them (a Web Request in, a Response out), against
+// The /v1 handlers called as our server calls them (test/helpers/gateway-host.ts), against
 // the fake OpenAI upstream, an in-memory PGlite and the in-memory limiter.
 import { resetEnvForTests } from "@/lib/config/env";
 import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
@@ -10,17 +10,17 @@ import { getUsageRecorder } from "@/lib/usage/recorder";
 import { startFakeOpenAI, type FakeOpenAI } from "@/test/fakes/openai";
 import { useTestDb } from "@/test/helpers/db";
 import { waitFor } from "@/test/helpers/ports";
-import { handleChatCompletions } from "./chat-completions";
-import { clearModelListCache, handleListModels } from "./models";
-import { withGatewayKey } from "./with-gateway-key";
+import { useGatewayHost } from "@/test/helpers/gateway-host";
+import { clearModelListCache } from "./models";
 
 // Declared before useTestDb: the shutdown hooks (usage flush, upstream agent, limiter) run
 // while the database is still open.
 afterAll(() => runShutdownHooks(() => undefined));
 const db = useTestDb();
 let fake: FakeOpenAI;
-const chat = withGatewayKey(handleChatCompletions);
-const models = withGatewayKey(handleListModels);
+const host = useGatewayHost();
+const chat = host.call;
+const models = host.call;
 const cli = { actor: "cli" };
 
 beforeAll(async () => {
@@ -129,9 +129,11 @@ describe("POST /v1/chat/completions", () => {
     await waitFor("the request to reach the fake", () => expect(fake.requests.at(-1)!.body?.model).toBe("gpt-4o-mini:slow=800"));
     const slow = fake.requests.at(-1)!;
     waiting.abort();
-    const aborted = await pending;
-    expect(aborted.status).toBe(499);
+    await expect(pending).rejects.toThrow(); // the client is gone: it gets nothing
     await waitFor("the fake to see the request closed", () => expect(slow.state).toBe("aborted"));
+    await getUsageRecorder().flush();
+    const row = await db.prisma.requestLog.findFirstOrThrow({ where: { model: "gpt-4o-mini:slow=800" }, orderBy: { createdAt: "desc" } });
+    expect(row.status).toBe(499);
   });
 
   it("ends a stream that fails after the 200 with an OpenAI error event, and records the failure", async () => {

@@ -17,7 +17,7 @@ import { mapStreamError as openaiStreamError } from "@/lib/providers/openai/erro
 import type { AdapterContext, ChatRequest, MappedError, ProviderAdapter } from "@/lib/providers/types";
 import { replayStream } from "@/test/helpers/providers/replay";
 import { ADAPTER_ERROR_CODES, describeError, GATEWAY_ERRORS, GatewayError, mappedError, MappedErrorException, type AdapterErrorCode, type GatewayErrorCode } from "./errors";
-import type { V1Refusal } from "./with-gateway-key";
+import type { V1Refusal } from "./gateway";
 
 const en = createTranslator(messagesFor("en"));
 const zh = createTranslator(messagesFor("zh-CN"));
@@ -117,8 +117,9 @@ describe("the /v1 error vocabulary", () => {
       const outcome = describeError(new GatewayError(code, "m"), "r");
       expect([code, outcome.code, outcome.body.error.code, outcome.security, outcome.system]).toEqual([code, code, code, table[code].security ?? null, table[code].system ?? null]);
     }
-    // The host's /v1 refusals are table codes too (typed; see V1Refusal).
-    const hostCodes: V1Refusal["code"][] = ["unknown_url", "method_not_allowed", "invalid_request"];
+    // The host's /v1 refusal is a table code too (typed; see V1Refusal); the gateway's own
+    // unknown_url and method_not_allowed are GatewayErrors, typed by construction.
+    const hostCodes: V1Refusal["code"][] = ["invalid_request"];
     for (const code of hostCodes) expect(TABLE_CODES).toContain(code);
   });
 

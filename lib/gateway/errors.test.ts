@@ -1,7 +1,13 @@
 import { LimitsUnavailableError } from "@/lib/ratelimit/types";
-import { describeError, errorResponse, GatewayError, mappedError, MappedErrorException, providerRefusal, UpstreamErrorResponse } from "./errors";
-import { bearerToken } from "./with-gateway-key";
+import { describeError, errorPayload, GatewayError, mappedError, MappedErrorException, providerRefusal, UpstreamErrorResponse } from "./errors";
+import { bearerToken } from "./gateway";
 import { isHostAllowed } from "@/lib/http/host";
+
+/** The answer as the client receives it. */
+const asResponse = (outcome: Parameters<typeof errorPayload>[0]) => {
+  const { status, headers, body } = errorPayload(outcome);
+  return new Response(body, { status, headers });
+};
 
 describe("gateway error mapping", () => {
   it.each([
@@ -24,7 +30,7 @@ describe("gateway error mapping", () => {
   ] as const)("%s → %i %s", async (code, status, type, security) => {
     const outcome = describeError(new GatewayError(code, "message", { param: "model" }), "req-1");
     expect(outcome).toMatchObject({ status, code, security });
-    const response = errorResponse(outcome);
+    const response = asResponse(outcome);
     expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ error: { message: "message", type, param: "model", code } });
   });
@@ -33,7 +39,7 @@ describe("gateway error mapping", () => {
     const refusal = providerRefusal(429, "slow down", { type: "requests", code: "rate_limit_exceeded" });
     const outcome = describeError(new UpstreamErrorResponse(refusal, { "retry-after": "7" }, 429), "r");
     expect(outcome).toMatchObject({ status: 429, code: "upstream_rejected", headers: { "retry-after": "7" }, security: null, system: null, details: { providerCode: "rate_limit_exceeded" } });
-    expect(await errorResponse(outcome).json()).toEqual({ error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" } });
+    expect(await asResponse(outcome).json()).toEqual({ error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" } });
     // A refusal whose provider named no code (a proxy's page): the body says upstream_rejected too.
     const bare = describeError(new MappedErrorException(providerRefusal(400, "bad", { type: "invalid_request_error" })), "r");
     expect([bare.code, bare.body.error.code]).toEqual(["upstream_rejected", "upstream_rejected"]);

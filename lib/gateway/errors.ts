@@ -23,7 +23,6 @@
 // can neither name nor group. So the body is the one place a code outside this table
 // appears, and only one the provider wrote; where the provider named none (a proxy's HTML
 // page), the body says `upstream_rejected` too.
-import { randomUUID } from "node:crypto";
 import { LimitsUnavailableError } from "@/lib/ratelimit/types";
 
 interface ErrorSpec {
@@ -252,13 +251,7 @@ export function describeError(error: unknown, requestId: string): ErrorOutcome {
   };
 }
 
-export function errorResponse(outcome: ErrorOutcome): Response {
-  return Response.json(outcome.body, { status: outcome.status, headers: outcome.headers });
-}
-
-/** The 404 for /v1 paths the gateway does not serve, in OpenAI's words. */
-export function unknownUrlResponse(request: Request): Response {
-  const path = new URL(request.url).pathname;
-  const outcome = describeError(new GatewayError("unknown_url", `Invalid URL (${request.method} ${path})`), "");
-  return errorResponse({ ...outcome, headers: { ...outcome.headers, "x-request-id": randomUUID() } });
+/** The answer an outcome makes: status, headers and OpenAI's JSON error body. */
+export function errorPayload(outcome: ErrorOutcome): { status: number; headers: Record<string, string>; body: string } {
+  return { status: outcome.status, headers: { "content-type": "application/json", ...outcome.headers }, body: JSON.stringify(outcome.body) };
 }

@@ -1,5 +1,5 @@
-// GET /v1/models with several providers configured: the handler called as Next calls it,
-// against the three fake upstreams.
+// GET /v1/models with several providers configured: the gateway called as our server
+// calls it, against the three fake upstreams.
 import { resetEnvForTests } from "@/lib/config/env";
 import { createKey } from "@/lib/keys/service";
 import { runShutdownHooks } from "@/lib/runtime/lifecycle";
@@ -7,12 +7,12 @@ import { startFakeAnthropic, type FakeAnthropic } from "@/test/fakes/anthropic";
 import { startFakeGemini, type FakeGemini } from "@/test/fakes/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "@/test/fakes/openai";
 import { useTestDb } from "@/test/helpers/db";
-import { clearModelListCache, handleListModels } from "./models";
-import { withGatewayKey } from "./with-gateway-key";
+import { useGatewayHost } from "@/test/helpers/gateway-host";
+import { clearModelListCache } from "./models";
 
 afterAll(() => runShutdownHooks(() => undefined));
 useTestDb();
-const models = withGatewayKey(handleListModels);
+const models = useGatewayHost().call;
 let openai: FakeOpenAI;
 let anthropic: FakeAnthropic;
 let gemini: FakeGemini;

@@ -4,8 +4,10 @@ import { isModelAllowed } from "@/lib/keys/verify";
 import { configuredProviders, type ProviderTarget } from "@/lib/providers/registry";
 import type { ProviderId } from "@/lib/providers/types";
 import { GatewayError } from "./errors";
+import type { Agent } from "undici";
+import { sendJson, type V1Context } from "./gateway";
 import { sendUpstream, upstreamError, upstreamFailure } from "./upstream";
-import type { GatewayContext } from "./with-gateway-key";
+import type { CachedKey } from "@/lib/keys/cache";
 
 const LIST_TTL_MS = 5 * 60_000;
 
@@ -16,10 +18,10 @@ interface CachedList {
 
 const lists = new Map<ProviderId, CachedList>();
 
-async function fetchModelIds(target: ProviderTarget): Promise<string[]> {
+async function fetchModelIds(agent: Agent, target: ProviderTarget): Promise<string[]> {
   const { adapter } = target;
   const signal = AbortSignal.timeout(30_000);
-  const upstream = await sendUpstream(adapter.buildListModelsRequest({ apiKey: target.apiKey, baseUrl: target.baseUrl }), signal, adapter.id);
+  const upstream = await sendUpstream(agent, adapter.buildListModelsRequest({ apiKey: target.apiKey, baseUrl: target.baseUrl }), signal, adapter.id);
   if (upstream.statusCode >= 400) throw await upstreamError(adapter, upstream, target.apiKey, signal);
   let body: unknown;
   try {
@@ -31,18 +33,18 @@ async function fetchModelIds(target: ProviderTarget): Promise<string[]> {
   return adapter.parseModelList(body);
 }
 
-function modelIds(target: ProviderTarget, now: number): Promise<string[]> {
+function modelIds(agent: Agent, target: ProviderTarget, now: number): Promise<string[]> {
   const cached = lists.get(target.adapter.id);
   if (cached && now - cached.at < LIST_TTL_MS) return cached.ids;
-  const ids = fetchModelIds(target);
+  const ids = fetchModelIds(agent, target);
   lists.set(target.adapter.id, { at: now, ids });
   ids.catch(() => lists.delete(target.adapter.id)); // a failure is not cached
   return ids;
 }
 
-export async function handleListModels(_request: Request, ctx: GatewayContext): Promise<Response> {
-  const targets = configuredProviders();
-  const results = await Promise.allSettled(targets.map((t) => modelIds(t, Date.now())));
+export async function handleListModels(ctx: V1Context): Promise<void> {
+  const targets = configuredProviders(ctx.services.env);
+  const results = await Promise.allSettled(targets.map((t) => modelIds(ctx.services.upstream, t, Date.now())));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   // One provider down should not hide the others; all of them down is an error.
   if (failed && results.every((r) => r.status === "rejected")) throw failed.reason;
@@ -50,11 +52,11 @@ export async function handleListModels(_request: Request, ctx: GatewayContext): 
     if (result.status !== "fulfilled") return [];
     const provider = targets[i].adapter.id;
     return result.value.flatMap((id) => {
-      const listed = callableName(ctx, provider, id);
+      const listed = callableName(ctx.key, provider, id);
       return listed ? [{ id: listed, object: "model", created: 0, owned_by: provider }] : [];
     });
   });
-  return Response.json({ object: "list", data });
+  sendJson(ctx, 200, { object: "list", data });
 }
 
 /**
@@ -62,10 +64,10 @@ export async function handleListModels(_request: Request, ctx: GatewayContext): 
  * when the key's list names only that form; null when the key may not use it. Every listed
  * id can be sent back as it is.
  */
-function callableName(ctx: GatewayContext, provider: ProviderId, id: string): string | null {
-  if (isModelAllowed(ctx.key, id)) return id;
+function callableName(key: CachedKey, provider: ProviderId, id: string): string | null {
+  if (isModelAllowed(key, id)) return id;
   const explicit = `${provider}/${id}`;
-  return ctx.key.allowedModels?.has(explicit) ? explicit : null;
+  return key.allowedModels?.has(explicit) ? explicit : null;
 }
 
 /** For tests: forget cached provider lists. */

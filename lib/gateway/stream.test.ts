@@ -4,7 +4,8 @@ import { Readable } from "node:stream";
 import { convertSseStream, parseSse, type SseEventConverter } from "@/lib/providers/sse";
 import type { SseEvent, StreamConverter, Usage } from "@/lib/providers/types";
 import { describeError, GatewayError } from "./errors";
-import { relayStream, type StreamEnd } from "./stream";
+import type { StreamEnd } from "./stream";
+import { relayToClient } from "@/test/helpers/relay";
 import { fakeOpenAIKey } from "@/test/helpers/fake-secrets";
 
 /** The key the gateway sent upstream. */
@@ -25,7 +26,7 @@ async function relay(parts: Buffer[], options: { converter: StreamConverter; fai
   );
   let end: StreamEnd | null = null;
   let aborted = 0;
-  const stream = relayStream({
+  const stream = relayToClient({
     body,
     converter: options.converter,
     providerKey: KEY,
@@ -33,7 +34,7 @@ async function relay(parts: Buffer[], options: { converter: StreamConverter; fai
     abortUpstream: () => aborted++,
     onEnd: (e) => (end = e),
   });
-  const text = await new Response(stream).text();
+  const text = await stream.text();
   return { text, end: end as StreamEnd | null, aborted };
 }
 

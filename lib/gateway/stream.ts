@@ -11,7 +11,7 @@
 //  - client_closed: the client went away, which aborts the upstream request.
 // The provider key is cut out of every failure (some upstreams echo request data) before
 // it is sent or recorded. `onEnd` runs exactly once, however the stream ends.
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { redactKeyDeep } from "@/lib/providers/provider-errors";
 import { sseData } from "@/lib/providers/sse";
 import type { OpenAIErrorBody, StreamConverter, StreamOutput, Usage } from "@/lib/providers/types";
@@ -30,6 +30,8 @@ export interface RelayOptions {
   /** The upstream body (undici's BodyReadable). */
   body: Readable;
   converter: StreamConverter;
+  /** Where the client's answer goes (the ServerResponse, its headers already written). */
+  out: Writable;
   /** The key the gateway sent upstream: never passed on or recorded. */
   providerKey: string;
   /** Maps a failure reading the upstream body (timeouts, resets). */
@@ -37,58 +39,80 @@ export interface RelayOptions {
   /** Stops the upstream request (the client went away, or the stream failed). */
   abortUpstream: () => void;
   onFirstChunk?: () => void;
+  /** Runs once, before the stream's last bytes are written (the record is journaled then). */
   onEnd: (end: StreamEnd) => void;
 }
 
-const encoder = new TextEncoder();
-const DONE = encoder.encode("data: [DONE]\n\n");
+const DONE = Buffer.from("data: [DONE]\n\n");
 
-function errorEvent(error: OpenAIErrorBody["error"]): Uint8Array {
-  return encoder.encode(sseData({ error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } }));
+function errorEvent(error: OpenAIErrorBody["error"]): Buffer {
+  return Buffer.from(sseData({ error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } }));
 }
 
-// Resolves at the body's next event: data to read, its end, or its failure.
-function nextEvent(body: Readable): Promise<void> {
+// Resolves at the body's next event (data to read, its end, its failure) or when the
+// client has gone away.
+function nextEvent(body: Readable, out: Writable): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       body.off("readable", done);
       body.off("end", done);
       body.off("error", done);
       body.off("close", done);
+      out.off("close", done);
       resolve();
     };
     body.on("readable", done);
     body.on("end", done);
     body.on("error", done);
     body.on("close", done);
+    out.on("close", done);
   });
 }
 
-/** Writes a converter's output; false when there was nothing to write. */
-function write(controller: ReadableStreamDefaultController<Uint8Array>, out: StreamOutput): boolean {
-  let wrote = false;
-  if (out.bytes?.length) {
-    controller.enqueue(out.bytes);
-    wrote = true;
-  }
+// Resolves when the client has taken what was written (or has gone away).
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off("drain", done);
+      out.off("close", done);
+      resolve();
+    };
+    out.on("drain", done);
+    out.on("close", done);
+  });
+}
+
+/** A converter's output as bytes to send: passed-through bytes, then chunks as `data:` events. */
+function bytesOf(out: StreamOutput): Buffer | null {
+  const parts: Buffer[] = [];
+  if (out.bytes?.length) parts.push(Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength));
   if (out.chunks?.length) {
     let text = "";
     for (const chunk of out.chunks) text += sseData(chunk);
-    controller.enqueue(encoder.encode(text));
-    wrote = true;
+    parts.push(Buffer.from(text));
   }
-  return wrote;
+  return parts.length === 0 ? null : parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
-export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
-  const { body, converter, providerKey } = options;
+/** Pumps the upstream body through the converter to `out` until the stream ends, one way or another. */
+export function relayStream(options: RelayOptions): Promise<void> {
+  const { body, converter, providerKey, out } = options;
   let ended = false;
   let first = true;
   const end = (result: Omit<StreamEnd, "usage" | "model">) => {
-    if (ended) return;
+    if (ended) return false;
     ended = true;
     options.onEnd({ ...result, usage: converter.usage(), model: converter.model() });
+    return true;
   };
+  // The client went away: the upstream request stops, and the record says so.
+  const onClientGone = () => {
+    if (ended || out.writableFinished) return;
+    end({ outcome: "client_closed", error: null });
+    options.abortUpstream();
+    body.destroy();
+  };
+  out.once("close", onClientGone);
   // A failure nobody recognises still ends the stream with an error event and a record.
   const describe = (error: unknown): ErrorOutcome => {
     try {
@@ -97,63 +121,54 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       return describeError(new GatewayError("upstream_stream_error", "The upstream stream failed."), "");
     }
   };
-  const fail = (
-    controller: ReadableStreamDefaultController<Uint8Array>,
-    event: OpenAIErrorBody["error"] | null,
-    recorded: NonNullable<StreamEnd["error"]>,
-  ) => {
-    if (event) controller.enqueue(errorEvent(event));
-    controller.close();
+  const fail = (written: Buffer | null, event: OpenAIErrorBody["error"] | null, recorded: NonNullable<StreamEnd["error"]>) => {
+    if (!end({ outcome: "failed", error: recorded })) return;
     options.abortUpstream();
-    end({ outcome: "failed", error: recorded });
+    const tail = event ? errorEvent(event) : null;
+    out.end(written && tail ? Buffer.concat([written, tail]) : (written ?? tail ?? undefined));
   };
-  const failUpstream = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+  const failUpstream = (error: unknown) => {
     const outcome = describe(error);
-    fail(controller, outcome.body.error, { code: outcome.code, message: outcome.body.error.message });
+    fail(null, outcome.body.error, { code: outcome.code, message: outcome.body.error.message });
   };
   // The converter's failure: the provider's own error, or a stream cut short.
-  const failConverted = (controller: ReadableStreamDefaultController<Uint8Array>, out: StreamOutput) => {
-    const failure = redactKeyDeep(out.failure!, providerKey);
+  const failConverted = (written: Buffer | null, result: StreamOutput) => {
+    const failure = redactKeyDeep(result.failure!, providerKey);
     const details = failure.providerCode === undefined ? undefined : { providerCode: failure.providerCode };
-    fail(controller, out.failureSent ? null : failure.body.error, { code: failure.code, message: failure.body.error.message, ...(details ? { details } : {}) });
+    fail(written, result.failureSent ? null : failure.body.error, { code: failure.code, message: failure.body.error.message, ...(details ? { details } : {}) });
   };
 
-  return new ReadableStream<Uint8Array>({
-    // body.read() returns everything buffered at once: when the client reads slower than
-    // the upstream writes, events are forwarded in fewer, larger writes.
-    async pull(controller) {
-      for (;;) {
-        if (ended) return;
-        const chunk = body.read() as Buffer | null;
-        if (chunk !== null) {
-          if (first) {
-            first = false;
-            options.onFirstChunk?.();
-          }
-          const out = converter.push(chunk);
-          const wrote = write(controller, out);
-          if (out.failure) return failConverted(controller, out);
-          if (wrote) return;
-          continue;
+  const pump = async () => {
+    for (;;) {
+      if (ended) return;
+      // body.read() returns everything buffered at once: when the client reads slower than
+      // the upstream writes, events are forwarded in fewer, larger writes.
+      const chunk = body.read() as Buffer | null;
+      if (chunk !== null) {
+        if (first) {
+          first = false;
+          options.onFirstChunk?.();
         }
-        if (body.errored) return failUpstream(controller, body.errored);
-        if (body.readableEnded) {
-          const out = converter.end();
-          write(controller, out);
-          if (out.failure) return failConverted(controller, out);
-          if (out.done) controller.enqueue(DONE);
-          controller.close();
-          return end({ outcome: "completed", error: null });
-        }
-        // Closed without an error and without an end: the connection was cut.
-        if (body.destroyed) return failUpstream(controller, Object.assign(new Error("upstream body closed early"), { code: "UND_ERR_SOCKET" }));
-        await nextEvent(body);
+        const result = converter.push(chunk);
+        const bytes = bytesOf(result);
+        if (result.failure) return failConverted(bytes, result);
+        if (bytes && !out.write(bytes)) await drained(out);
+        continue;
       }
-    },
-    cancel() {
-      end({ outcome: "client_closed", error: null });
-      options.abortUpstream();
-      body.destroy();
-    },
-  });
+      if (body.errored) return failUpstream(body.errored);
+      if (body.readableEnded) {
+        const result = converter.end();
+        const bytes = bytesOf(result);
+        if (result.failure) return failConverted(bytes, result);
+        end({ outcome: "completed", error: null });
+        const tail = result.done ? (bytes ? Buffer.concat([bytes, DONE]) : DONE) : bytes;
+        out.end(tail ?? undefined);
+        return;
+      }
+      // Closed without an error and without an end: the connection was cut.
+      if (body.destroyed) return failUpstream(Object.assign(new Error("upstream body closed early"), { code: "UND_ERR_SOCKET" }));
+      await nextEvent(body, out);
+    }
+  };
+  return pump().finally(() => out.off("close", onClientGone));
 }

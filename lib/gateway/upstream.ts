@@ -1,5 +1,6 @@
-// Calls to providers go through one module-level undici Agent: keep-alive connections
-// pooled per origin, no per-request setup (measured: global fetch costs ~1 ms more per
+// Calls to providers go through one undici Agent per process (created by
+// lib/runtime/start.ts, handed to the gateway): keep-alive connections pooled per origin,
+// no per-request setup (measured: global fetch costs ~1 ms more per
 // request). Its timeouts come from the configuration:
 //   UPSTREAM_CONNECT_TIMEOUT  opening a connection
 //   UPSTREAM_TIMEOUT          waiting for the response headers (the first byte)
@@ -33,7 +34,6 @@ export function getUpstreamAgent(): Agent {
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
-/** Sends the request; network failures and timeouts become 502/504 GatewayErrors. */
 // Upstream URLs repeat (a handful of endpoints per provider): parse each once.
 const targets = new Map<string, { origin: string; path: string }>();
 
@@ -48,10 +48,11 @@ function targetOf(href: string): { origin: string; path: string } {
   return target;
 }
 
-export async function sendUpstream(req: UpstreamRequest, signal: AbortSignal, provider: string): Promise<UpstreamResponse> {
+/** Sends the request; network failures and timeouts become 502/504 GatewayErrors. */
+export async function sendUpstream(agent: Agent, req: UpstreamRequest, signal: AbortSignal, provider: string): Promise<UpstreamResponse> {
   const { origin, path } = targetOf(req.url);
   try {
-    return await getUpstreamAgent().request({
+    return await agent.request({
       origin,
       path,
       method: req.method,

@@ -3,6 +3,7 @@
 // address. Our server (lib/server/start.ts) therefore overwrites PEER_HEADER with the
 // socket's address on every request, and X-Forwarded-For is believed only when that peer
 // is a trusted proxy (TRUSTED_PROXIES).
+import type { IncomingHttpHeaders } from "node:http";
 import { isIP } from "node:net";
 import { getEnv } from "@/lib/config/env";
 import { compileAllowlist, normalizeIp, type IpMatcher } from "@/lib/keys/ip";
@@ -27,14 +28,22 @@ function trustedProxies(): IpMatcher {
 
 /** The client address, or null when it cannot be known (not served by our server). */
 export function clientIp(headers: Headers): string | null {
-  if (!peerHeaderSet) return null;
-  const peer = headers.get(PEER_HEADER);
-  if (!peer) return null;
+  return resolveClientIp(headers.get(PEER_HEADER), headers.get("x-forwarded-for"));
+}
+
+/** The same, from node:http's headers (the gateway, which our server calls directly). */
+export function clientIpOf(headers: IncomingHttpHeaders): string | null {
+  const forwarded = headers["x-forwarded-for"];
+  return resolveClientIp(headers[PEER_HEADER] as string | undefined, Array.isArray(forwarded) ? forwarded.join(",") : forwarded);
+}
+
+function resolveClientIp(peer: string | null | undefined, forwardedFor: string | null | undefined): string | null {
+  if (!peerHeaderSet || !peer) return null;
   const trusted = trustedProxies();
   let address = normalizeIp(peer);
   if (!trusted(address)) return address;
   // Walk X-Forwarded-For from the nearest hop back, past every trusted proxy.
-  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const hops = (forwardedFor ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = normalizeIp(hops[i]);
     if (!isIP(hop)) break; // garbage from the client: keep the last address we can vouch for

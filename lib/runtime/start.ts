@@ -12,13 +12,11 @@
 import { getEnv } from "@/lib/config/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { readMigrations } from "@/lib/db/migrate";
+import type { GatewayServices } from "@/lib/gateway/gateway";
 import { getUpstreamAgent } from "@/lib/gateway/upstream";
-import { V1_NEXT_ONLY_ROUTES, V1_ROUTES } from "@/lib/gateway/routes";
-import { refuseV1Request } from "@/lib/gateway/with-gateway-key";
 import { sweepExpiredKeys } from "@/lib/keys/service";
-import { startChangePoller, stopChangePoller } from "@/lib/keys/verify";
+import { lookupKey, startChangePoller, stopChangePoller } from "@/lib/keys/verify";
 import { getLimiter } from "@/lib/ratelimit/limiter";
-import { registerDirectRoutes } from "@/lib/server/direct-routes";
 import { issueLocalToken } from "@/lib/tokens/service";
 import { getUsageRecorder } from "@/lib/usage/recorder";
 import { ensurePartitions, scheduleRetention } from "@/lib/usage/retention";
@@ -26,23 +24,29 @@ import { onShutdown } from "./lifecycle";
 import { log } from "@/lib/log";
 
 const SWEEP_MS = 60_000;
-let started: Promise<void> | undefined;
 
-export function startRuntime(): Promise<void> {
+/** What the host hands on: the gateway's services (the console's pages reach theirs through the same modules). */
+export interface Runtime {
+  gateway: GatewayServices;
+}
+
+let started: Promise<Runtime> | undefined;
+
+export function startRuntime(): Promise<Runtime> {
   return (started ??= start());
 }
 
 /** A server that cannot start must say why and stop. */
-export async function startRuntimeOrExit(): Promise<void> {
+export async function startRuntimeOrExit(): Promise<Runtime> {
   try {
-    await startRuntime();
+    return await startRuntime();
   } catch (error) {
     log.error(`[server] cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
 }
 
-async function start(): Promise<void> {
+async function start(): Promise<Runtime> {
   const env = getEnv();
   const db = getDb();
   const stops: (() => void)[] = [];
@@ -63,16 +67,16 @@ async function start(): Promise<void> {
   await ensurePartitions(db);
   stops.push(scheduleRetention(getDb, { requestLogDays: env.REQUEST_LOG_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS, vacuum: env.database === "pglite" }, log));
   // Records a previous run left in the journal (a crash, a database outage) are replayed now.
-  getUsageRecorder();
-  getLimiter();
+  const records = getUsageRecorder();
+  const limiter = getLimiter();
   startChangePoller();
-  getUpstreamAgent();
-  registerDirectRoutes(V1_ROUTES, { nextOnly: env.BENCH_ROUTES ? V1_NEXT_ONLY_ROUTES : [], refuse: refuseV1Request });
+  const upstream = getUpstreamAgent();
   const sweep = () => sweepExpiredKeys().catch((error) => log.warn(`[keys] expiry sweep failed: ${(error as Error).message}`));
   await sweep();
   const timer = setInterval(() => void sweep(), SWEEP_MS);
   timer.unref();
   stops.push(() => clearInterval(timer));
+  return { gateway: { env, lookupKey, limiter, records, upstream } };
 }
 
 async function assertMigrated(): Promise<void> {

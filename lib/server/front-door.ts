@@ -9,7 +9,7 @@
 //    shape; everything else is checked here against ALLOWED_HOSTS and a method list and
 //    refused in JSON.
 import type { IncomingMessage } from "node:http";
-import type { V1Refusal } from "@/lib/gateway/with-gateway-key";
+import type { V1Refusal } from "@/lib/gateway/gateway";
 import { isForwardingHeader, withoutForwardingHeaders } from "@/lib/http/forwarded";
 import { isHostAllowed } from "@/lib/http/host";
 import { isV1Path, parseRequestTarget } from "@/lib/http/request-target";

@@ -1,22 +1,26 @@
-// The production server behind `npm start`: Next's request handler inside our own
-// node:http server, for things `next start` cannot do —
-//  - tell route handlers the socket's address (PEER_HEADER), which Next hides;
-//  - refuse what Next would mishandle before it sees it (lib/server/front-door.ts): foreign
-//    Host names, forwarding headers from untrusted peers, methods and targets Next answers
-//    with a 500, and /v1 paths it would answer with an HTML page;
-//  - on SIGTERM, stop accepting, let in-flight requests and streams finish, then run the
-//    shutdown hooks (flush usage records, close the database) before exiting.
+// The production server behind `npm start`, read top to bottom:
+//   1. the configuration (lib/config/env.ts) and the process's services (lib/runtime/start.ts:
+//      database, records, limiter, key cache, upstream agent), before anything listens;
+//   2. the gateway (lib/gateway/gateway.ts) with the /v1 routes (lib/gateway/routes.ts),
+//      called with node:http's own request and response;
+//   3. Next (the console, /api, sign-in), which imports the same compiled services;
+//   4. one node:http server whose front door (lib/server/front-door.ts) decides who answers:
+//      forwarding headers from untrusted peers removed, the target normalised, a bad Host
+//      or method refused, /v1 to the gateway, the rest to Next;
+//   5. on SIGTERM: stop accepting, let in-flight requests and streams finish, then run the
+//      shutdown hooks (flush the records, close the database) and exit.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { rmSync, writeFileSync } from "node:fs";
 import next from "next";
 import { loadDotEnv } from "@/lib/config/dotenv";
 import { ConfigError, getEnv, type Env } from "@/lib/config/env";
+import { createGateway } from "@/lib/gateway/gateway";
+import { V1_ROUTES } from "@/lib/gateway/routes";
 import { isTrustedProxy, markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
-import { startRuntimeOrExit } from "@/lib/runtime/start";
-import { closeAfterResponse } from "./connection";
-import { refuseV1, routeV1, serveDirect } from "./direct-routes";
-import { admitRequest } from "./front-door";
+import { closeAfterResponse } from "@/lib/http/connection";
 import { runShutdownHooks } from "@/lib/runtime/lifecycle";
+import { startRuntimeOrExit } from "@/lib/runtime/start";
+import { admitRequest } from "./front-door";
 import { serverInfoPath } from "./local-files";
 
 const log = (line: string) => console.log(line);
@@ -26,7 +30,7 @@ function localUrl(env: Env, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
-export async function startServer(root: string): Promise<void> {
+export async function startServer(root: string, options: { dev?: boolean } = {}): Promise<void> {
   loadDotEnv(root);
   let env: Env;
   try {
@@ -39,9 +43,9 @@ export async function startServer(root: string): Promise<void> {
     throw error;
   }
 
-  // The database opens (and the embedded one locks and migrates) before anything listens.
-  await startRuntimeOrExit();
-  const app = next({ dev: false, dir: root, hostname: env.HOST, port: env.PORT });
+  const runtime = await startRuntimeOrExit();
+  const gateway = createGateway(runtime.gateway, V1_ROUTES);
+  const app = next({ dev: options.dev ?? false, dir: root, hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   markPeerHeaderTrusted();
@@ -64,16 +68,7 @@ export async function startServer(root: string): Promise<void> {
       res.end(JSON.stringify({ error: { code: door.code, message: door.message } }));
       return;
     }
-    const direct = door.kind === "v1" ? (door.refusal ? refuseV1(door.refusal) : routeV1(req.method ?? "", door.path, env.V1_DIRECT)) : null;
-    if (direct) {
-      serveDirect(direct, req, res).catch((error: Error) => {
-        // The handlers map their own errors; reaching here is a bug in this host.
-        console.error(`[server] ${req.method} ${req.url}: ${error.stack ?? error.message}`);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-        res.end();
-      });
-      return;
-    }
+    if (door.kind === "v1") return gateway(req, res, door);
     void handle(req, res);
   });
   // Longer than the usual proxy idle timeouts (Nginx 60 s), so the proxy closes first.

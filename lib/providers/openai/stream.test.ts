@@ -4,7 +4,8 @@
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describeError, GatewayError } from "@/lib/gateway/errors";
-import { relayStream, type StreamEnd } from "@/lib/gateway/stream";
+import type { StreamEnd } from "@/lib/gateway/stream";
+import { relayToClient } from "@/test/helpers/relay";
 import { fakeOpenAIKey } from "@/test/helpers/fake-secrets";
 import { randomPieces, readFixtureBytes, replayStream } from "@/test/helpers/providers/replay";
 import { parseSse } from "../sse";
@@ -46,7 +47,7 @@ async function relay(parts: Buffer[], options: { dropUsageChunk?: boolean; failW
   );
   let end: StreamEnd | null = null;
   let aborted = 0;
-  const stream = relayStream({
+  const stream = relayToClient({
     body,
     converter: converter(options.dropUsageChunk ?? false),
     providerKey: KEY,
@@ -54,7 +55,7 @@ async function relay(parts: Buffer[], options: { dropUsageChunk?: boolean; failW
     abortUpstream: () => aborted++,
     onEnd: (e) => (end = e),
   });
-  const text = await new Response(stream).text();
+  const text = await stream.text();
   return { text, end: end as StreamEnd | null, aborted };
 }
 
@@ -81,7 +82,7 @@ describe("OpenAI stream pass-through, through the gateway's pump", () => {
 
   it("forwards each complete event before the upstream finishes", async () => {
     const body = new Readable({ read() {} });
-    const stream = relayStream({ body, converter: converter(false), providerKey: KEY, describeFailure: (e) => describeError(e, "r"), abortUpstream: () => undefined, onEnd: () => undefined });
+    const stream = relayToClient({ body, converter: converter(false), providerKey: KEY, describeFailure: (e) => describeError(e, "r"), abortUpstream: () => undefined, onEnd: () => undefined });
     const reader = stream.getReader();
     const [first, rest] = [CONTENT.slice(0, CONTENT.indexOf("\n\n") + 2), CONTENT.slice(CONTENT.indexOf("\n\n") + 2)];
     body.push(Buffer.from(first + rest.slice(0, 10)));
@@ -146,7 +147,7 @@ describe("OpenAI stream pass-through, through the gateway's pump", () => {
     const body = new Readable({ read() {} });
     const ends: StreamEnd[] = [];
     let aborted = 0;
-    const stream = relayStream({ body, converter: converter(false), providerKey: KEY, describeFailure: (e) => describeError(e, "r"), abortUpstream: () => aborted++, onEnd: (e) => ends.push(e) });
+    const stream = relayToClient({ body, converter: converter(false), providerKey: KEY, describeFailure: (e) => describeError(e, "r"), abortUpstream: () => aborted++, onEnd: (e) => ends.push(e) });
     const reader = stream.getReader();
     body.push(Buffer.from(CONTENT.slice(0, CONTENT.indexOf("\n\n") + 2)));
     await reader.read();
