@@ -1,7 +1,7 @@
 // Read side of the audit log for the console's logs page.
 import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
-import { redactJson } from "@/lib/console/redact";
+import { redactJson } from "@/lib/redact";
 import { getDb } from "@/lib/db/client";
 
 export interface AuditFilter {

@@ -4,7 +4,7 @@
 // created_at order reaches, which on a large table is cheap only within a time range.
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
-import { redactJson, redactSecrets } from "@/lib/console/redact";
+import { redactJson, redactSecrets } from "@/lib/redact";
 import { getDb } from "@/lib/db/client";
 import { keysetPage, type RecordPage } from "@/lib/pagination";
 import { parseInput } from "@/lib/validation";

@@ -1,7 +1,7 @@
 // Read side of the events table for the console's logs page.
 import "server-only";
 import type { EventCategory, EventLevel, Prisma } from "@/generated/prisma/client";
-import { redactJson, redactSecrets } from "@/lib/console/redact";
+import { redactJson, redactSecrets } from "@/lib/redact";
 import { getDb } from "@/lib/db/client";
 
 export interface EventFilter {

@@ -10,10 +10,11 @@
 // admin's day. bench/stats.ts measures all of it on a million requests.
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
-import { isStreamFailure, LATENCY_EDGES_MS, statusClass, type StatusClass } from "@/lib/console/stats-shared";
-import { BUCKET_MS, zoneOffsetMs, type Bucket } from "@/lib/console/time";
-import { redactSecrets } from "@/lib/console/redact";
 import { getDb } from "@/lib/db/client";
+import { redactSecrets } from "@/lib/redact";
+import { zoneOffsetMs } from "@/lib/time-zone";
+import { BUCKET_MS, type Bucket } from "./buckets";
+import { isStreamFailure, LATENCY_EDGES_MS, statusClass, type StatusClass } from "./stats-shared";
 
 export interface UsageFilter {
   from: Date;

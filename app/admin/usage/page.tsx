@@ -10,7 +10,7 @@ import { UsageTable } from "@/components/usage/usage-table";
 import { requireAdmin } from "@akm/core/auth/session";
 import { listKeyOptions } from "@akm/core/console/key-queries";
 import { type PageSearchParams } from "@akm/core/console/search-params";
-import { statusClass } from "@akm/core/console/stats-shared";
+import { statusClass } from "@akm/core/usage/stats-shared";
 import { parseUsageQuery, usageQueryString } from "@akm/core/console/usage-filter";
 import { getI18n } from "@akm/core/i18n/server";
 import { getUsageFilterOptions, getUsageOverview, getUsageSeries } from "@akm/core/usage/queries";
