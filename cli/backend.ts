@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ManagementApi } from "@/lib/admin-api/contract";
 import type { Env } from "@/lib/config/env";
 import { DataDirLockedError, lockHolder } from "@/lib/db/lock";
-import { localTokenPath, readServerInfo } from "@/lib/server/local-files";
+import { localTokenPath, readServerInfo } from "@/lib/runtime/local-files";
 import { CliFailure } from "./errors";
 
 export interface Backend extends ManagementApi {

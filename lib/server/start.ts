@@ -17,7 +17,7 @@ import { closeAfterResponse } from "./connection";
 import { refuseV1, routeV1, serveDirect } from "./direct-routes";
 import { admitRequest } from "./front-door";
 import { runShutdownHooks } from "@/lib/runtime/lifecycle";
-import { serverInfoPath } from "./local-files";
+import { serverInfoPath } from "@/lib/runtime/local-files";
 
 const log = (line: string) => console.log(line);
 

@@ -6,7 +6,7 @@ import { auditEntry, type Actor } from "@/lib/audit/record";
 import { getDb } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import { generateSecret, parseSecret } from "@/lib/keys/format";
-import { localTokenPath } from "@/lib/server/local-files";
+import { localTokenPath } from "@/lib/runtime/local-files";
 import { isRecordId, parseInput, plainText } from "@/lib/validation";
 
 export interface TokenView {
