@@ -2,7 +2,7 @@
 // events (security and system) and the audit log. Each source is queried newest-first
 // for just enough rows, then merged; pages are offset-based and capped.
 import "server-only";
-import { getAuditEntry, listAuditEntries, type AuditView } from "@/lib/audit/queries";
+import { getAuditEntry, listAuditEntries, type AuditView } from "@/lib/audit/repository";
 import { getEvent, listEvents, type EventView } from "@/lib/events/queries";
 import { getRequestLog, listRequestErrors, requestLevel, type RequestLogView } from "@/lib/usage/queries";
 import { typeFilterTargets } from "./log-types";
