@@ -79,7 +79,7 @@ async function directBackend(): Promise<Backend> {
     revokeToken: (id) => tokens.revokeToken(id, who),
     createAdmin: async (input) => contract.toAdminResult(await admins.createAdmin(input, who)),
     listRequests: async (query) => (await serverOnly(() => import("@/lib/usage/request-list"))).listRequestLog(query),
-    listEvents: async (query) => (await serverOnly(() => import("@/lib/events/event-list"))).listEventLog(query),
+    listEvents: async (query) => (await serverOnly(() => import("@/lib/events/repository"))).listEventLog(query),
     close: () => db.disconnectDb(),
   };
 }

@@ -3,7 +3,7 @@
 // for just enough rows, then merged; pages are offset-based and capped.
 import "server-only";
 import { getAuditEntry, listAuditEntries, type AuditView } from "@/lib/audit/repository";
-import { getEvent, listEvents, type EventView } from "@/lib/events/queries";
+import { getEvent, listEvents, type EventView } from "@/lib/events/repository";
 import { getRequestLog, listRequestErrors, requestLevel, type RequestLogView } from "@/lib/usage/queries";
 import { typeFilterTargets } from "./log-types";
 
