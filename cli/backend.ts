@@ -78,7 +78,7 @@ async function directBackend(): Promise<Backend> {
     createToken: async (input) => contract.withTokenSecret(await tokens.createToken(input, who)),
     revokeToken: (id) => tokens.revokeToken(id, who),
     createAdmin: async (input) => contract.toAdminResult(await admins.createAdmin(input, who)),
-    listRequests: async (query) => (await serverOnly(() => import("@/lib/usage/request-list"))).listRequestLog(query),
+    listRequests: async (query) => (await serverOnly(() => import("@/lib/usage/request-log-reads"))).listRequestLog(query),
     listEvents: async (query) => (await serverOnly(() => import("@/lib/events/repository"))).listEventLog(query),
     close: () => db.disconnectDb(),
   };

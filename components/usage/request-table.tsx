@@ -5,7 +5,7 @@ import { logTypeLabel } from "@/lib/console/log-types";
 import { isStreamFailure, statusClass } from "@/lib/usage/stats-shared";
 import type { Formatter } from "@/lib/i18n/format";
 import type { Translate } from "@/lib/i18n/translate";
-import type { RequestLogView } from "@/lib/usage/queries";
+import type { RequestLogView } from "@/lib/usage/request-log-reads";
 
 /** A status coloured by how it counts (lib/usage/stats-shared.ts). */
 export function StatusBadge({ status, errorCode = null, upstream = false }: { status: number; errorCode?: string | null; upstream?: boolean }) {

@@ -4,7 +4,7 @@
 import "server-only";
 import { getAuditEntry, listAuditEntries, type AuditView } from "@/lib/audit/repository";
 import { getEvent, listEvents, type EventView } from "@/lib/events/repository";
-import { getRequestLog, listRequestErrors, requestLevel, type RequestLogView } from "@/lib/usage/queries";
+import { getRequestLog, listRequestErrors, requestLevel, type RequestLogView } from "@/lib/usage/request-log-reads";
 import { typeFilterTargets } from "./log-types";
 
 export const LOG_KINDS = ["request", "security", "system", "audit"] as const;

@@ -104,16 +104,6 @@ export function setDb(client: PrismaClient | undefined): PrismaClient | undefine
   return previous;
 }
 
-/** Whether the database answers a query now (readiness; the usage recorder's outage check). */
-export async function databaseAnswers(db?: Db): Promise<boolean> {
-  try {
-    await (db ?? getDb()).$queryRaw`SELECT 1`;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function disconnectDb(): Promise<void> {
   const client = db;
   db = undefined;

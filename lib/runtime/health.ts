@@ -1,6 +1,6 @@
 // GET /api/health: the process is up and its database answers. For load balancers and
 // compose health checks; it says nothing about the providers.
-import { databaseAnswers } from "@/lib/db/client";
+import { databaseAnswers } from "@/lib/db/health";
 
 /** Liveness and database reachability, for load balancers and compose health checks. */
 export async function handleHealth(): Promise<Response> {
