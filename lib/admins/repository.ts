@@ -8,13 +8,17 @@ import { getDb } from "@/lib/db/client";
 const adminSelect = { id: true, email: true, name: true } satisfies Prisma.AdminUserSelect;
 export type AdminRow = Prisma.AdminUserGetPayload<{ select: typeof adminSelect }>;
 
+// What a sign-in is checked against.
+const adminSignInSelect = { ...adminSelect, passwordHash: true } satisfies Prisma.AdminUserSelect;
+export type AdminSignInRow = Prisma.AdminUserGetPayload<{ select: typeof adminSignInSelect }>;
+
 // What a session is checked against: a session stamp is made from the last two.
 const adminStampSelect = { ...adminSelect, passwordHash: true, sessionVersion: true } satisfies Prisma.AdminUserSelect;
 export type AdminStampRow = Prisma.AdminUserGetPayload<{ select: typeof adminStampSelect }>;
 
 /** The admin with this (normalised) e-mail, with the password hash to check a sign-in against. */
-export async function findAdminByEmail(email: string): Promise<(AdminRow & { passwordHash: string }) | null> {
-  return getDb().adminUser.findUnique({ where: { email }, select: { ...adminSelect, passwordHash: true } });
+export async function findAdminByEmail(email: string): Promise<AdminSignInRow | null> {
+  return getDb().adminUser.findUnique({ where: { email }, select: adminSignInSelect });
 }
 
 export async function insertAdmin(admin: { email: string; passwordHash: string; name: string | null }): Promise<AdminRow> {

@@ -7,6 +7,10 @@ import { getDb } from "@/lib/db/client";
 const tokenViewSelect = { id: true, name: true, prefix: true, local: true, createdAt: true, lastUsedAt: true, revokedAt: true } satisfies Prisma.ManagementTokenSelect;
 export type TokenRow = Prisma.ManagementTokenGetPayload<{ select: typeof tokenViewSelect }>;
 
+// What the management API's bearer check needs.
+const tokenCheckSelect = { id: true, name: true, local: true, revokedAt: true } satisfies Prisma.ManagementTokenSelect;
+export type TokenCheckRow = Prisma.ManagementTokenGetPayload<{ select: typeof tokenCheckSelect }>;
+
 export interface NewToken {
   name: string;
   prefix: string;
@@ -36,8 +40,8 @@ export async function markTokenRevoked(id: string, at: Date): Promise<TokenRow |
 }
 
 /** The token a secret's hash belongs to, revoked ones included (revokedAt says so). */
-export async function findTokenByHash(hash: string): Promise<{ id: string; name: string; local: boolean; revokedAt: Date | null } | null> {
-  return getDb().managementToken.findUnique({ where: { hash }, select: { id: true, name: true, local: true, revokedAt: true } });
+export async function findTokenByHash(hash: string): Promise<TokenCheckRow | null> {
+  return getDb().managementToken.findUnique({ where: { hash }, select: tokenCheckSelect });
 }
 
 export async function touchTokenUse(id: string, at: Date): Promise<void> {
