@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ManagementApi } from "@/lib/admin-api/contract";
 import type { Env } from "@/lib/config/env";
 import { DataDirLockedError, lockHolder } from "@/lib/db/lock";
-import { localTokenPath, readServerInfo } from "@/lib/server/local-files";
+import { localTokenPath, readServerInfo } from "@/lib/runtime/local-files";
 import { CliFailure } from "./errors";
 
 export interface Backend extends ManagementApi {
@@ -78,8 +78,8 @@ async function directBackend(): Promise<Backend> {
     createToken: async (input) => contract.withTokenSecret(await tokens.createToken(input, who)),
     revokeToken: (id) => tokens.revokeToken(id, who),
     createAdmin: async (input) => contract.toAdminResult(await admins.createAdmin(input, who)),
-    listRequests: async (query) => (await serverOnly(() => import("@/lib/usage/request-list"))).listRequestLog(query),
-    listEvents: async (query) => (await serverOnly(() => import("@/lib/events/event-list"))).listEventLog(query),
+    listRequests: async (query) => (await serverOnly(() => import("@/lib/usage/request-log-reads"))).listRequestLog(query),
+    listEvents: async (query) => (await serverOnly(() => import("@/lib/events/repository"))).listEventLog(query),
     close: () => db.disconnectDb(),
   };
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import type { Env } from "@/lib/config/env";
 import { DataDirLockedError, lockDataDir, lockHolder, releaseDataDir } from "@/lib/db/lock";
 import { applyMigrations, readMigrations, type Migration, type SqlRunner } from "@/lib/db/migrate";
-import { readServerInfo } from "@/lib/server/local-files";
+import { readServerInfo } from "@/lib/runtime/local-files";
 import { booleanFlag } from "../args";
 import { pgliteDir } from "../backend";
 import { jsonOption, type Command } from "../command";

@@ -1,8 +1,8 @@
 // Pure functions that turn query rows (lib/usage/queries.ts) into chart.js data. They run
 // on the server; the client components only draw what they are given.
-import type { Bucket } from "@/lib/console/time";
+import type { Bucket } from "@/lib/usage/buckets";
 import type { Formatter } from "@/lib/i18n/format";
-import { LATENCY_EDGES_MS, STATUS_CLASSES, type StatusClass } from "@/lib/console/stats-shared";
+import { LATENCY_EDGES_MS, STATUS_CLASSES, type StatusClass } from "@/lib/usage/stats-shared";
 import type { ProviderId } from "@/lib/providers/types";
 import type { KeyDay, StatusCount, UsageSeries } from "@/lib/usage/queries";
 

@@ -2,12 +2,12 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { logTypeLabel } from "@/lib/console/log-types";
-import { isStreamFailure, statusClass } from "@/lib/console/stats-shared";
+import { isStreamFailure, statusClass } from "@/lib/usage/stats-shared";
 import type { Formatter } from "@/lib/i18n/format";
 import type { Translate } from "@/lib/i18n/translate";
-import type { RequestLogView } from "@/lib/usage/queries";
+import type { RequestLogView } from "@/lib/usage/request-log-reads";
 
-/** A status coloured by how it counts (lib/console/stats-shared.ts). */
+/** A status coloured by how it counts (lib/usage/stats-shared.ts). */
 export function StatusBadge({ status, errorCode = null, upstream = false }: { status: number; errorCode?: string | null; upstream?: boolean }) {
   const cls = statusClass(status, { upstream, streamFailed: isStreamFailure(status, errorCode) });
   const tone = cls === "success" ? "green" : cls === "server_error" ? "red" : cls === "client_error" ? "amber" : "violet";

@@ -2,9 +2,9 @@
 // sign-in compares in constant time and spends the same work on unknown e-mails.
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
-import { auditEntry, type Actor } from "@/lib/audit/record";
-import { getDb } from "@/lib/db/client";
+import { recordAudit, type Actor } from "@/lib/audit/record";
 import { parseInput, plainText } from "@/lib/validation";
+import { findAdminByEmail, insertAdmin, touchAdminLogin, updateAdminPassword } from "./repository";
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
 const ARGON2 = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -30,15 +30,12 @@ export function hashPassword(password: string): Promise<string> {
 /** Creates an admin, or sets a new password when the e-mail exists already. */
 export async function createAdmin(raw: unknown, who: Actor): Promise<{ admin: AdminView; created: boolean }> {
   const input = parseInput(createAdminInput, raw);
-  const db = getDb();
   const passwordHash = await hashPassword(input.password);
-  const existing = await db.adminUser.findUnique({ where: { email: input.email }, select: { id: true } });
+  const existing = await findAdminByEmail(input.email);
   const admin = existing
-    ? await db.adminUser.update({ where: { id: existing.id }, data: { passwordHash, name: input.name }, select: { id: true, email: true, name: true } })
-    : await db.adminUser.create({ data: { email: input.email, passwordHash, name: input.name ?? null }, select: { id: true, email: true, name: true } });
-  await db.auditLog.create({
-    data: auditEntry(who, existing ? "admin.password" : "admin.create", { type: "admin", id: admin.id, name: admin.email }),
-  });
+    ? await updateAdminPassword(existing.id, { passwordHash, name: input.name })
+    : await insertAdmin({ email: input.email, passwordHash, name: input.name ?? null });
+  await recordAudit(who, existing ? "admin.password" : "admin.create", { type: "admin", id: admin.id, name: admin.email });
   return { admin, created: !existing };
 }
 
@@ -48,13 +45,10 @@ let decoy: Promise<string> | undefined;
 /** The admin for these credentials, or null. Never says which part was wrong. */
 export async function verifyAdminCredentials(email: string, password: string): Promise<AdminView | null> {
   const parsedEmail = adminEmail.safeParse(email);
-  const db = getDb();
-  const row = parsedEmail.success
-    ? await db.adminUser.findUnique({ where: { email: parsedEmail.data }, select: { id: true, email: true, name: true, passwordHash: true } })
-    : null;
+  const row = parsedEmail.success ? await findAdminByEmail(parsedEmail.data) : null;
   const stored = row?.passwordHash ?? (await (decoy ??= hashPassword(crypto.randomUUID())));
   const ok = await verify(stored, password.slice(0, 256)).catch(() => false);
   if (!row || !ok) return null;
-  await db.adminUser.update({ where: { id: row.id }, data: { lastLoginAt: new Date() } });
+  await touchAdminLogin(row.id, new Date());
   return { id: row.id, email: row.email, name: row.name };
 }

@@ -1,4 +1,7 @@
+// Who changed what: every change to a key, token or admin is written to the audit log
+// (lib/audit/repository.ts) by the service that made it, whoever asked for it.
 import type { Prisma } from "@/generated/prisma/client";
+import { insertAuditEntry } from "./repository";
 
 /** Who is acting, for the audit log: "admin:<email>", "token:<name>" or "cli". */
 export interface Actor {
@@ -18,13 +21,13 @@ export type AuditAction =
   | "admin.create"
   | "admin.password";
 
-export function auditEntry(
+export function recordAudit(
   who: Actor,
   action: AuditAction,
   target: { type: "key" | "token" | "admin"; id: string; name: string },
   details?: Prisma.InputJsonValue,
-): Prisma.AuditLogCreateInput {
-  return {
+): Promise<void> {
+  return insertAuditEntry({
     actor: who.actor,
     action,
     targetType: target.type,
@@ -32,5 +35,5 @@ export function auditEntry(
     targetName: target.name,
     clientIp: who.ip ?? null,
     details,
-  };
+  });
 }

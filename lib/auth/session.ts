@@ -17,8 +17,8 @@ import { decode } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { bumpSessionVersion, findAdminStamp } from "@/lib/admins/repository";
 import { getEnv } from "@/lib/config/env";
-import { getDb } from "@/lib/db/client";
 import { isSameOriginRequest, isSecureRequest, readCookie } from "./request";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -46,8 +46,6 @@ const sessionClaims = z.object({
 });
 export type SessionClaims = z.infer<typeof sessionClaims>;
 
-const stampSelect = { id: true, email: true, name: true, passwordHash: true, sessionVersion: true } as const;
-
 /** Changes whenever the password or the session version does; reveals neither. */
 function sessionStamp(admin: { passwordHash: string; sessionVersion: number }): string {
   return createHash("sha256").update(`${admin.passwordHash}\n${admin.sessionVersion}`).digest("base64url").slice(0, 22);
@@ -55,7 +53,8 @@ function sessionStamp(admin: { passwordHash: string; sessionVersion: number }): 
 
 /** The claims of a new session for an admin who has just proved their password. */
 export async function newSessionClaims(adminId: string, now = Date.now()): Promise<SessionClaims> {
-  const admin = await getDb().adminUser.findUniqueOrThrow({ where: { id: adminId }, select: stampSelect });
+  const admin = await findAdminStamp(adminId);
+  if (!admin) throw new Error(`no admin ${adminId}`);
   return { sub: admin.id, email: admin.email, name: admin.name, stamp: sessionStamp(admin), authTime: Math.floor(now / 1000) };
 }
 
@@ -65,7 +64,7 @@ async function liveSession(payload: unknown, now = Date.now()): Promise<{ admin:
   if (!parsed.success) return null;
   const { sub, stamp, authTime } = parsed.data;
   if (authTime * 1000 + SESSION_MAX_AGE_SECONDS * 1000 <= now) return null;
-  const row = await getDb().adminUser.findUnique({ where: { id: sub }, select: stampSelect });
+  const row = await findAdminStamp(sub);
   if (!row || sessionStamp(row) !== stamp) return null;
   return { admin: { id: row.id, email: row.email, name: row.name }, sessionVersion: row.sessionVersion };
 }
@@ -96,10 +95,7 @@ export async function endAdminSessions(payload: unknown): Promise<AdminSession |
   const live = await liveSession(payload);
   if (!live) return null;
   // Only from the version this session belongs to: a concurrent sign-out does not bump twice.
-  await getDb().adminUser.updateMany({
-    where: { id: live.admin.id, sessionVersion: live.sessionVersion },
-    data: { sessionVersion: { increment: 1 } },
-  });
+  await bumpSessionVersion(live.admin.id, live.sessionVersion);
   return live.admin;
 }
 

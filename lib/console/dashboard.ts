@@ -1,7 +1,7 @@
 // Everything the dashboard shows, fetched in parallel.
 import "server-only";
-import { listKeysExpiringSoon, type ExpiringKey } from "@/lib/console/key-queries";
 import { startOfZonedDay } from "@/lib/console/time";
+import { listKeysExpiringSoon, type ExpiringKey } from "@/lib/keys/repository";
 import {
   getTopKeys,
   getTopModels,

@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { isMessageKey, type MessageKey, type Translate } from "@/lib/i18n/translate";
-import { redactSecrets } from "./redact";
 import { log } from "@/lib/log";
+import { redactSecrets } from "@/lib/redact";
 
 export type ActionErrorCode = AppErrorCode | "unexpected";
 

@@ -2,9 +2,9 @@
 // events (security and system) and the audit log. Each source is queried newest-first
 // for just enough rows, then merged; pages are offset-based and capped.
 import "server-only";
-import { getAuditEntry, listAuditEntries, type AuditView } from "@/lib/audit/queries";
-import { getEvent, listEvents, type EventView } from "@/lib/events/queries";
-import { getRequestLog, listRequestErrors, requestLevel, type RequestLogView } from "@/lib/usage/queries";
+import { getAuditEntry, listAuditEntries, type AuditView } from "@/lib/audit/repository";
+import { getEvent, listEvents, type EventView } from "@/lib/events/repository";
+import { getRequestLog, listRequestErrors, requestLevel, type RequestLogView } from "@/lib/usage/request-log-reads";
 import { typeFilterTargets } from "./log-types";
 
 export const LOG_KINDS = ["request", "security", "system", "audit"] as const;

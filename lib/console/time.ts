@@ -1,5 +1,7 @@
 // Time ranges for the console's filters: presets ("last 24 hours") and custom ranges typed
 // as wall-clock times in the admin's time zone, plus the chart bucket that suits a range.
+import { zoneOffsetMs } from "@/lib/time-zone";
+import { BUCKET_MS, BUCKETS, type Bucket } from "@/lib/usage/buckets";
 
 export const RANGE_PRESETS = ["1h", "6h", "24h", "7d", "30d", "90d"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -10,40 +12,12 @@ export const PRESET_MS: Record<RangePreset, number> = { "1h": HOUR, "6h": 6 * HO
 /** Longest custom range; longer ones would make every query a full scan for little insight. */
 export const MAX_RANGE_MS = 400 * DAY;
 
-/** Chart buckets, smallest first; each is a whole divisor of the next unit so buckets align to the clock. */
-export const BUCKETS = ["1 minute", "5 minutes", "15 minutes", "1 hour", "1 day", "1 week"] as const;
-export type Bucket = (typeof BUCKETS)[number];
-export const BUCKET_MS: Record<Bucket, number> = {
-  "1 minute": 60_000,
-  "5 minutes": 300_000,
-  "15 minutes": 900_000,
-  "1 hour": HOUR,
-  "1 day": DAY,
-  "1 week": 7 * DAY,
-};
 const MAX_BUCKETS = 200;
 
 /** The smallest bucket that keeps a chart under MAX_BUCKETS bars. */
 export function chooseBucket(from: Date, to: Date): Bucket {
   const span = Math.max(0, to.getTime() - from.getTime());
   return BUCKETS.find((b) => span / BUCKET_MS[b] <= MAX_BUCKETS) ?? "1 week";
-}
-
-/** Offset of `timeZone` from UTC at instant `at`, in ms (positive east of Greenwich). */
-export function zoneOffsetMs(timeZone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 
 /** "2026-12-01T09:30" read as a wall-clock time in `timeZone`; null when it is not one. */

@@ -1,8 +1,9 @@
 // The usage page's filters as they arrive in the query string, shared by the page and
 // the CSV export so both show the same data.
+import type { Bucket } from "@/lib/usage/buckets";
 import type { UsageFilter } from "@/lib/usage/queries";
 import { param, type SearchParams } from "./search-params";
-import { chooseBucket, formatZonedDateTime, resolveRange, type Bucket, type RangePreset, type RangeProblem } from "./time";
+import { chooseBucket, formatZonedDateTime, resolveRange, type RangePreset, type RangeProblem } from "./time";
 
 export interface UsageQuery {
   filter: UsageFilter;

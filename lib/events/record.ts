@@ -1,9 +1,9 @@
 // System and security events (table `events`): refused keys, IPs and rate limits,
 // failed sign-ins, upstream failures. Writing one never fails or delays the caller.
 import type { Prisma } from "@/generated/prisma/client";
-import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { getUsageRecorder } from "@/lib/usage/recorder";
+import { insertEvent } from "./repository";
 
 export type EventCategory = "system" | "security";
 export type EventLevel = "info" | "warn" | "error";
@@ -22,27 +22,13 @@ export interface EventInput {
   createdAt?: Date;
 }
 
-export function toEventRow(e: EventInput): Prisma.EventCreateManyInput {
-  return {
-    category: e.category,
-    level: e.level,
-    type: e.type,
-    message: e.message,
-    keyId: e.keyId ?? null,
-    clientIp: e.clientIp ?? null,
-    requestId: e.requestId ?? null,
-    details: e.details,
-    createdAt: e.createdAt,
-  };
-}
-
 /**
  * Writes one event now. The gateway batches its own (lib/usage); this is for rarer ones.
  * When the database does not take it, the usage recorder's journal keeps it until it does.
  */
 export async function recordEvent(e: EventInput): Promise<void> {
   try {
-    await getDb().event.create({ data: toEventRow(e) });
+    await insertEvent(e);
   } catch (error) {
     log.warn(`[events] could not record ${e.type} now; journaled for later: ${(error as Error).message}`);
     getUsageRecorder().event(e);

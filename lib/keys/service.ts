@@ -1,14 +1,14 @@
 // Key management: the one service behind the CLI, the management API and the console.
 // Every change is written to the audit log and evicts the key from this process's cache
 // (other instances notice through lib/keys/cache.ts's poller).
-import { Prisma, type KeyStatus } from "@/generated/prisma/client";
-import { auditEntry, type Actor } from "@/lib/audit/record";
+import type { KeyStatus, Prisma } from "@/generated/prisma/client";
+import { recordAudit, type Actor, type AuditAction } from "@/lib/audit/record";
 import { getEnv } from "@/lib/config/env";
-import { getDb } from "@/lib/db/client";
 import { invalidInput, notFound } from "@/lib/errors";
 import { isRecordId, parseInput } from "@/lib/validation";
 import { keyCache } from "./cache";
 import { generateSecret } from "./format";
+import { findLiveKey, findLiveKeys, insertKey, markExpiredKeys, updateLiveKey, type KeyChanges, type KeyViewRow } from "./repository";
 import {
   createKeyInput,
   listKeysInput,
@@ -21,25 +21,6 @@ import {
 } from "./schemas";
 
 const DAY_MS = 86_400_000;
-
-// Everything a caller may see; the hash is not selected, so it cannot leak by accident.
-const keyViewSelect = {
-  id: true,
-  name: true,
-  prefix: true,
-  enabled: true,
-  status: true,
-  expiresAt: true,
-  dailyLimit: true,
-  rateLimit: true,
-  allowedIps: true,
-  allowedModels: true,
-  lastUsedAt: true,
-  rotatedAt: true,
-  createdAt: true,
-  createdBy: true,
-} satisfies Prisma.ApiKeySelect;
-type KeyViewRow = Prisma.ApiKeyGetPayload<{ select: typeof keyViewSelect }>;
 
 /** The status a key has now: expiry wins over the stored value, which the sweep may not have caught up with. */
 export function effectiveStatus(row: { enabled: boolean; expiresAt: Date }, now = Date.now()): KeyStatusName {
@@ -86,12 +67,10 @@ function resolveExpiry(input: { expiresInDays?: number; expiresAt?: Date }, now:
   return undefined;
 }
 
-const live = { deletedAt: null } satisfies Prisma.ApiKeyWhereInput;
-
-async function findLiveKey(id: string): Promise<KeyViewRow> {
+async function getKeyOrThrow(id: string): Promise<KeyViewRow> {
   // An id no key can have never reaches the database (a NUL in it would fail there), nor the message.
   if (!isRecordId(id)) throw notFound("key");
-  const row = await getDb().apiKey.findFirst({ where: { id, ...live }, select: keyViewSelect });
+  const row = await findLiveKey(id);
   if (!row) throw notFound(`key ${id}`);
   return row;
 }
@@ -102,24 +81,20 @@ export async function createKey(raw: CreateKeyInput, who: Actor): Promise<{ key:
   const now = Date.now();
   const expiresAt = resolveExpiry(input, now) ?? new Date(now + env.MAX_TOKEN_AGE * DAY_MS);
   const { secret, prefix, hash } = generateSecret("apiKey");
-  const db = getDb();
-  const row = await db.apiKey.create({
-      data: {
-        name: input.name,
-        prefix,
-        hash,
-        enabled: true,
-        status: "active",
-        expiresAt,
-        dailyLimit: input.dailyLimit ?? env.DEFAULT_RATE_LIMIT,
-        rateLimit: input.rateLimit ?? env.DEFAULT_WINDOW_LIMIT,
-        allowedIps: input.allowedIps ?? [],
-        allowedModels: input.allowedModels ?? [],
-        createdBy: who.actor,
-      },
-      select: keyViewSelect,
-    });
-  await db.auditLog.create({ data: auditEntry(who, "key.create", { type: "key", id: row.id, name: row.name }, { prefix }) });
+  const row = await insertKey({
+    name: input.name,
+    prefix,
+    hash,
+    enabled: true,
+    status: "active",
+    expiresAt,
+    dailyLimit: input.dailyLimit ?? env.DEFAULT_RATE_LIMIT,
+    rateLimit: input.rateLimit ?? env.DEFAULT_WINDOW_LIMIT,
+    allowedIps: input.allowedIps ?? [],
+    allowedModels: input.allowedModels ?? [],
+    createdBy: who.actor,
+  });
+  await recordAudit(who, "key.create", { type: "key", id: row.id, name: row.name }, { prefix });
   keyCache.evictHash(hash);
   return { key: toKeyView(row, now), secret };
 }
@@ -127,42 +102,27 @@ export async function createKey(raw: CreateKeyInput, who: Actor): Promise<{ key:
 export async function listKeys(raw: ListKeysInput = {}): Promise<{ items: KeyView[]; total: number; page: number; pageSize: number }> {
   const input = parseInput(listKeysInput, raw);
   const now = new Date();
-  const where: Prisma.ApiKeyWhereInput = { ...live };
-  if (input.status === "expired") where.expiresAt = { lte: now };
-  if (input.status === "active") Object.assign(where, { enabled: true, expiresAt: { gt: now } });
-  if (input.status === "disabled") Object.assign(where, { enabled: false, expiresAt: { gt: now } });
-  if (input.search) {
-    where.OR = [
-      { name: { contains: input.search, mode: "insensitive" } },
-      { prefix: { startsWith: input.search } },
-      { id: input.search },
-    ];
-  }
-  const db = getDb();
-  const [rows, total] = await Promise.all([
-    db.apiKey.findMany({
-      where,
-      select: keyViewSelect,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: (input.page - 1) * input.pageSize,
-      take: input.pageSize,
-    }),
-    db.apiKey.count({ where }),
-  ]);
+  const { rows, total } = await findLiveKeys({
+    status: input.status,
+    search: input.search,
+    now,
+    skip: (input.page - 1) * input.pageSize,
+    take: input.pageSize,
+  });
   return { items: rows.map((r) => toKeyView(r, now.getTime())), total, page: input.page, pageSize: input.pageSize };
 }
 
 export async function getKey(id: string): Promise<KeyView> {
-  return toKeyView(await findLiveKey(id));
+  return toKeyView(await getKeyOrThrow(id));
 }
 
 export async function updateKey(id: string, raw: UpdateKeyInput, who: Actor): Promise<KeyView> {
   const input = parseInput(updateKeyInput, raw);
   const now = Date.now();
-  const current = await findLiveKey(id);
+  const current = await getKeyOrThrow(id);
   const expiresAt = resolveExpiry(input, now) ?? current.expiresAt;
   const enabled = input.enabled ?? current.enabled;
-  const data: Prisma.ApiKeyUpdateInput = {
+  const data: KeyChanges = {
     name: input.name,
     enabled: input.enabled,
     expiresAt: expiresAt === current.expiresAt ? undefined : expiresAt,
@@ -185,7 +145,7 @@ export function setKeyEnabled(id: string, enabled: boolean, who: Actor): Promise
 }
 
 export async function rotateKey(id: string, who: Actor): Promise<{ key: KeyView; secret: string }> {
-  await findLiveKey(id);
+  await getKeyOrThrow(id);
   const { secret, prefix, hash } = generateSecret("apiKey");
   const row = await writeKey(id, { hash, prefix, rotatedAt: new Date() }, who, "key.rotate", { prefix });
   keyCache.evictHash(hash);
@@ -193,38 +153,22 @@ export async function rotateKey(id: string, who: Actor): Promise<{ key: KeyView;
 }
 
 export async function deleteKey(id: string, who: Actor): Promise<void> {
-  await findLiveKey(id);
+  await getKeyOrThrow(id);
   // The row stays so usage history keeps its owner; the hash becomes unmatchable.
   await writeKey(id, { deletedAt: new Date(), enabled: false, status: "disabled", hash: `deleted:${id}` }, who, "key.delete");
 }
 
-async function writeKey(
-  id: string,
-  data: Prisma.ApiKeyUpdateInput,
-  who: Actor,
-  action: Parameters<typeof auditEntry>[1],
-  details?: Prisma.InputJsonValue,
-): Promise<KeyViewRow> {
-  const db = getDb();
-  let row: KeyViewRow;
-  try {
-    row = await db.apiKey.update({ where: { id, ...live }, data, select: keyViewSelect });
-  } catch (error) {
-    // Deleted between the read and the write.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") throw notFound(`key ${id}`);
-    throw error;
-  }
+async function writeKey(id: string, changes: KeyChanges, who: Actor, action: AuditAction, details?: Prisma.InputJsonValue): Promise<KeyViewRow> {
+  const row = await updateLiveKey(id, changes);
+  if (!row) throw notFound(`key ${id}`); // deleted between the read and the write
   keyCache.evict(id);
-  await db.auditLog.create({ data: auditEntry(who, action, { type: "key", id, name: row.name }, details) });
+  await recordAudit(who, action, { type: "key", id, name: row.name }, details);
   return row;
 }
 
 /** Marks keys past their expiry; admission checks expiresAt itself, so this only keeps lists and filters tidy. */
 export async function sweepExpiredKeys(now = new Date()): Promise<number> {
-  const { count } = await getDb().apiKey.updateMany({
-    where: { ...live, expiresAt: { lte: now }, status: { not: "expired" } },
-    data: { status: "expired" },
-  });
+  const count = await markExpiredKeys(now);
   if (count) keyCache.clear();
   return count;
 }

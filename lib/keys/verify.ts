@@ -2,9 +2,9 @@
 // Refusal reasons are returned, not thrown: the gateway maps them to OpenAI errors and
 // security events in one place.
 import { getEnv } from "@/lib/config/env";
-import { getDb } from "@/lib/db/client";
 import { keyCache, toCachedKey, type CachedKey } from "./cache";
 import { parseSecret } from "./format";
+import { findKeyByHash, findKeyIdsChangedSince, readDatabaseClock } from "./repository";
 import { log } from "@/lib/log";
 
 export type KeyRefusal = "missing" | "malformed" | "unknown" | "disabled" | "expired";
@@ -15,23 +15,7 @@ export type KeyLookup = { ok: true; key: CachedKey } | { ok: false; reason: KeyR
 const inflight = new Map<string, Promise<CachedKey | null>>();
 
 async function loadByHash(hash: string): Promise<CachedKey | null> {
-  const row = await getDb().apiKey.findUnique({
-    where: { hash },
-    select: {
-      id: true,
-      hash: true,
-      name: true,
-      prefix: true,
-      enabled: true,
-      status: true,
-      expiresAt: true,
-      dailyLimit: true,
-      rateLimit: true,
-      allowedIps: true,
-      allowedModels: true,
-      deletedAt: true,
-    },
-  });
+  const row = await findKeyByHash(hash);
   return row ? toCachedKey(row) : null;
 }
 
@@ -97,13 +81,10 @@ export function startChangePoller(): void {
 }
 
 async function pollChangedKeys(state: { since: Date | null }): Promise<void> {
-  const db = getDb();
-  const [{ now }] = await db.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
+  const now = await readDatabaseClock();
   if (state.since) {
     // The overlap covers transactions that committed after the previous poll with an earlier timestamp.
-    const from = new Date(state.since.getTime() - OVERLAP_MS);
-    const changed = await db.apiKey.findMany({ where: { updatedAt: { gt: from } }, select: { id: true } });
-    for (const { id } of changed) keyCache.evict(id);
+    for (const id of await findKeyIdsChangedSince(new Date(state.since.getTime() - OVERLAP_MS))) keyCache.evict(id);
   } else {
     keyCache.clear(); // anything cached before the first poll may predate a change
   }

@@ -19,9 +19,9 @@ import { V1_ROUTES } from "@/lib/gateway/routes";
 import { isTrustedProxy, markPeerHeaderTrusted, PEER_HEADER } from "@/lib/http/client-ip";
 import { closeAfterResponse } from "@/lib/http/connection";
 import { runShutdownHooks } from "@/lib/runtime/lifecycle";
+import { serverInfoPath } from "@/lib/runtime/local-files";
 import { startRuntimeOrExit } from "@/lib/runtime/start";
 import { admitRequest } from "./front-door";
-import { serverInfoPath } from "./local-files";
 
 const log = (line: string) => console.log(line);
 

@@ -2,12 +2,12 @@
 // keys, only the SHA-256 is stored and the secret is shown once.
 import { chmodSync, writeFileSync } from "node:fs";
 import { z } from "zod";
-import { auditEntry, type Actor } from "@/lib/audit/record";
-import { getDb } from "@/lib/db/client";
+import { recordAudit, type Actor } from "@/lib/audit/record";
 import { notFound } from "@/lib/errors";
 import { generateSecret, parseSecret } from "@/lib/keys/format";
-import { localTokenPath } from "@/lib/server/local-files";
+import { localTokenPath } from "@/lib/runtime/local-files";
 import { isRecordId, parseInput, plainText } from "@/lib/validation";
+import { findIssuedTokens, findTokenByHash, insertToken, markTokenRevoked, replaceLocalToken, touchTokenUse, type TokenRow } from "./repository";
 
 export interface TokenView {
   id: string;
@@ -19,9 +19,7 @@ export interface TokenView {
   revokedAt: string | null;
 }
 
-const tokenSelect = { id: true, name: true, prefix: true, local: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
-
-function toView(row: { id: string; name: string; prefix: string; local: boolean; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): TokenView {
+function toView(row: TokenRow): TokenView {
   return {
     id: row.id,
     name: row.name,
@@ -38,28 +36,21 @@ export const createTokenInput = z.object({ name: plainText(z.string().trim().min
 export async function createToken(raw: unknown, who: Actor): Promise<{ token: TokenView; secret: string }> {
   const { name } = parseInput(createTokenInput, raw);
   const { secret, prefix, hash } = generateSecret("managementToken");
-  const db = getDb();
-  const row = await db.managementToken.create({ data: { name, prefix, hash }, select: tokenSelect });
-  await db.auditLog.create({ data: auditEntry(who, "token.create", { type: "token", id: row.id, name }) });
+  const row = await insertToken({ name, prefix, hash, local: false });
+  await recordAudit(who, "token.create", { type: "token", id: row.id, name });
   return { token: toView(row), secret };
 }
 
 export async function listTokens(options: { includeRevoked?: boolean } = {}): Promise<TokenView[]> {
-  const rows = await getDb().managementToken.findMany({
-    where: { local: false, ...(options.includeRevoked ? {} : { revokedAt: null }) },
-    select: tokenSelect,
-    orderBy: { createdAt: "desc" },
-  });
+  const rows = await findIssuedTokens({ includeRevoked: options.includeRevoked ?? false });
   return rows.map(toView);
 }
 
 export async function revokeToken(id: string, who: Actor): Promise<TokenView> {
   if (!isRecordId(id)) throw notFound("token");
-  const db = getDb();
-  const found = await db.managementToken.findFirst({ where: { id, local: false, revokedAt: null }, select: { id: true } });
-  if (!found) throw notFound(`token ${id}`);
-  const row = await db.managementToken.update({ where: { id }, data: { revokedAt: new Date() }, select: tokenSelect });
-  await db.auditLog.create({ data: auditEntry(who, "token.revoke", { type: "token", id, name: row.name }) });
+  const row = await markTokenRevoked(id, new Date());
+  if (!row) throw notFound(`token ${id}`);
+  await recordAudit(who, "token.revoke", { type: "token", id, name: row.name });
   return toView(row);
 }
 
@@ -67,11 +58,10 @@ export async function revokeToken(id: string, who: Actor): Promise<TokenView> {
 export async function verifyToken(secret: string): Promise<{ id: string; name: string; local: boolean } | null> {
   const parsed = parseSecret("managementToken", secret);
   if (!parsed.ok) return null;
-  const db = getDb();
-  const row = await db.managementToken.findUnique({ where: { hash: parsed.hash }, select: { id: true, name: true, local: true, revokedAt: true } });
+  const row = await findTokenByHash(parsed.hash);
   if (!row || row.revokedAt) return null;
   // Not awaited: bookkeeping must not slow the call down.
-  db.managementToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  touchTokenUse(row.id, new Date()).catch(() => undefined);
   return { id: row.id, name: row.name, local: row.local };
 }
 
@@ -83,9 +73,7 @@ export async function verifyToken(secret: string): Promise<{ id: string; name: s
  */
 export async function issueLocalToken(dataDir: string): Promise<void> {
   const { secret, prefix, hash } = generateSecret("managementToken");
-  const db = getDb();
-  await db.managementToken.deleteMany({ where: { local: true } });
-  await db.managementToken.create({ data: { name: "local CLI", prefix, hash, local: true } });
+  await replaceLocalToken({ name: "local CLI", prefix, hash });
   const file = localTokenPath(dataDir);
   writeFileSync(file, secret + "\n", { mode: 0o600 });
   chmodSync(file, 0o600);

@@ -2,14 +2,10 @@
 // key_daily_usage plus this process's counted-but-unflushed requests. The buffer is read
 // first: a flush that lands between the two reads is then counted twice (refusing a
 // request too early) rather than not at all (admitting one too many).
-import { getDb } from "@/lib/db/client";
 import { getUsageRecorder } from "./recorder";
+import { readDayRequests } from "./writes";
 
 export async function loadDayCount(keyId: string, day: string): Promise<number> {
   const unflushed = getUsageRecorder().unflushedRequests(keyId, day);
-  const row = await getDb().keyDailyUsage.findUnique({
-    where: { keyId_day: { keyId, day: new Date(`${day}T00:00:00Z`) } },
-    select: { requests: true },
-  });
-  return (row?.requests ?? 0) + unflushed;
+  return (await readDayRequests(keyId, day)) + unflushed;
 }

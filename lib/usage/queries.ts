@@ -1,4 +1,6 @@
-// Read side of the request log for the console. Every aggregation is SQL on the server:
+// The console's statistics over the request log, the one module that reads usage_hourly
+// (the per-request reads are lib/usage/request-log-reads.ts). Every aggregation is SQL on
+// the server:
 //  - counts, tokens and status breakdowns come from usage_hourly (whole UTC hours, kept
 //    equal to the log by triggers; see its migration) plus the log's own rows for the
 //    partial hours at either end of the range, so they are exact and cost about one row
@@ -10,10 +12,10 @@
 // admin's day. bench/stats.ts measures all of it on a million requests.
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
-import { isStreamFailure, LATENCY_EDGES_MS, statusClass, type StatusClass } from "@/lib/console/stats-shared";
-import { BUCKET_MS, zoneOffsetMs, type Bucket } from "@/lib/console/time";
-import { redactSecrets } from "@/lib/console/redact";
 import { getDb } from "@/lib/db/client";
+import { zoneOffsetMs } from "@/lib/time-zone";
+import { BUCKET_MS, type Bucket } from "./buckets";
+import { LATENCY_EDGES_MS, statusClass, type StatusClass } from "./stats-shared";
 
 export interface UsageFilter {
   from: Date;
@@ -418,121 +420,4 @@ export async function getKeyDailyUsage(keyId: string, days: number, now = new Da
     promptTokens: Number(r.prompt_tokens),
     completionTokens: Number(r.completion_tokens),
   }));
-}
-
-export interface RequestLogView {
-  id: string;
-  createdAt: string;
-  requestId: string;
-  keyId: string | null;
-  keyName: string | null;
-  method: string;
-  path: string;
-  model: string | null;
-  provider: string | null;
-  status: number;
-  errorCode: string | null;
-  /** Redacted. */
-  errorMessage: string | null;
-  latencyMs: number;
-  ttfbMs: number | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  cachedTokens: number | null;
-  clientIp: string | null;
-  stream: boolean;
-}
-
-const requestLogSelect = {
-  id: true,
-  createdAt: true,
-  requestId: true,
-  keyId: true,
-  method: true,
-  path: true,
-  model: true,
-  provider: true,
-  status: true,
-  errorCode: true,
-  errorMessage: true,
-  latencyMs: true,
-  ttfbMs: true,
-  promptTokens: true,
-  completionTokens: true,
-  cachedTokens: true,
-  clientIp: true,
-  stream: true,
-  key: { select: { name: true } },
-} satisfies Prisma.RequestLogSelect;
-
-function toRequestLogView(row: Prisma.RequestLogGetPayload<{ select: typeof requestLogSelect }>): RequestLogView {
-  const { key, id, createdAt, errorMessage, ...rest } = row;
-  return { ...rest, id: id.toString(), createdAt: createdAt.toISOString(), errorMessage: redactSecrets(errorMessage), keyName: key?.name ?? null };
-}
-
-export async function listRecentRequests(keyId: string, limit = 20): Promise<RequestLogView[]> {
-  const rows = await getDb().requestLog.findMany({
-    where: { keyId },
-    select: requestLogSelect,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit,
-  });
-  return rows.map(toRequestLogView);
-}
-
-export async function getRequestLog(id: bigint): Promise<RequestLogView | null> {
-  // id is unique by its sequence, though the partitioned table's key is (id, created_at).
-  const row = await getDb().requestLog.findFirst({ where: { id }, select: requestLogSelect });
-  return row ? toRequestLogView(row) : null;
-}
-
-export interface RequestErrorFilter {
-  from: Date;
-  to: Date;
-  level?: "warn" | "error";
-  keyId?: string;
-  text?: string;
-  /** Any of these request_logs.error_code values. */
-  codes?: string[];
-}
-
-// A 200 whose stream broke midway: the client saw an error event (lib/gateway/stream.ts).
-const STREAM_FAILED: Prisma.RequestLogWhereInput = { status: { lt: 400 }, AND: [{ errorCode: { not: null } }, { errorCode: { not: "client_closed_request" } }] };
-
-/** Failed requests newest first: 5xx and broken streams are errors, 4xx warnings. */
-export async function listRequestErrors(f: RequestErrorFilter, take: number): Promise<RequestLogView[]> {
-  const failed: Prisma.RequestLogWhereInput =
-    f.level === "error"
-      ? { OR: [{ status: { gte: 500 } }, STREAM_FAILED] }
-      : f.level === "warn"
-        ? { status: { gte: 400, lt: 500 } }
-        : { OR: [{ status: { gte: 400 } }, STREAM_FAILED] };
-  const where: Prisma.RequestLogWhereInput = {
-    createdAt: { gte: f.from, lt: f.to },
-    AND: [
-      failed,
-      ...(f.text
-        ? [
-            {
-              OR: [
-                { errorMessage: { contains: f.text, mode: "insensitive" } },
-                { errorCode: { contains: f.text, mode: "insensitive" } },
-                { model: { contains: f.text, mode: "insensitive" } },
-                { requestId: f.text },
-                { clientIp: f.text },
-              ],
-            } satisfies Prisma.RequestLogWhereInput,
-          ]
-        : []),
-    ],
-    ...(f.keyId ? { keyId: f.keyId } : {}),
-    ...(f.codes ? { errorCode: { in: f.codes } } : {}),
-  };
-  const rows = await getDb().requestLog.findMany({ where, select: requestLogSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take });
-  return rows.map(toRequestLogView);
-}
-
-/** The level a failed request is listed with in the logs. */
-export function requestLevel(r: Pick<RequestLogView, "status" | "errorCode">): "warn" | "error" {
-  return r.status >= 500 || isStreamFailure(r.status, r.errorCode) ? "error" : "warn";
 }

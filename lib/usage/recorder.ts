@@ -25,7 +25,8 @@ import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { getEnv } from "@/lib/config/env";
-import { getDb, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
+import { databaseAnswers } from "@/lib/db/health";
 import type { EventInput } from "@/lib/events/record";
 import { onShutdown } from "@/lib/runtime/lifecycle";
 import { log } from "@/lib/log";
@@ -76,6 +77,7 @@ interface Queued {
 }
 
 export interface UsageRecorderOptions {
+  /** The database to write to; the process's by default. */
   db?: () => Db;
   /** The write-ahead journal; without one a crash loses what is queued. */
   journal?: Journal | null;
@@ -98,13 +100,13 @@ export class UsageRecorder {
   private retryAt = 0;
   private lost = 0;
   private readonly timer: NodeJS.Timeout;
-  private readonly db: () => Db;
+  private readonly db: (() => Db) | undefined;
   private readonly journal: Journal | null;
   private readonly maxQueued: number;
   private readonly log: (line: string) => void;
 
   constructor(options: UsageRecorderOptions = {}) {
-    this.db = options.db ?? getDb;
+    this.db = options.db;
     this.journal = options.journal ?? null;
     this.maxQueued = options.maxQueued ?? MAX_QUEUED;
     this.log = options.log ?? ((line) => log.warn(line));
@@ -227,8 +229,8 @@ export class UsageRecorder {
     const records = batch.flatMap((q) => (q.entry.r ? [q.entry.r] : []));
     const events = batch.flatMap((q) => q.entry.e ?? []);
     try {
-      if (this.failures >= ISOLATE_AFTER && (await this.databaseAnswers())) await this.writeOneByOne(batch);
-      else await writeUsageBatch(this.db(), records, events);
+      if (this.failures >= ISOLATE_AFTER && (await databaseAnswers(this.db?.()))) await this.writeOneByOne(batch);
+      else await writeUsageBatch(records, events, this.db?.());
     } catch (error) {
       if (fromQueue) this.queue.unshift(...batch); // back in front, in order; try again later
       this.failures++;
@@ -261,21 +263,12 @@ export class UsageRecorder {
     else this.unflushed.delete(id);
   }
 
-  private async databaseAnswers(): Promise<boolean> {
-    try {
-      await this.db().$queryRaw`SELECT 1`;
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   // The database answers but the batch keeps failing: some row cannot be written. Write
   // entries alone so one bad entry does not hold back the rest; set the bad one aside.
   private async writeOneByOne(batch: Queued[]): Promise<void> {
     for (const { entry } of batch) {
       try {
-        await writeUsageBatch(this.db(), entry.r ? [entry.r] : [], entry.e ?? []);
+        await writeUsageBatch(entry.r ? [entry.r] : [], entry.e ?? [], this.db?.());
       } catch (error) {
         const what = entry.r ? `request record ${entry.r.requestId}` : `event ${entry.e?.[0]?.type}`;
         const message = (error as Error).message;

@@ -1,5 +1,6 @@
-// The database side of the usage recorder: one batch of request records and events in one
-// transaction, idempotently, so a journal replay (journal.ts) can send a batch twice:
+// The database side of the usage recorder, the one module that writes request_logs and
+// key_daily_usage: one batch of request records and events in one transaction,
+// idempotently, so a journal replay (journal.ts) can send a batch twice:
 //   request_logs      INSERT … ON CONFLICT (request_id, created_at) DO NOTHING;
 //   key_daily_usage   adds only the rows that insert inserted (RETURNING), so a replayed
 //                     request never counts twice against its key's day;
@@ -12,7 +13,9 @@
 // Nothing in a record can make the database refuse it: text loses NUL characters (which
 // PostgreSQL's text cannot hold) and is cut to a sane length, counts are clamped to the
 // int4 columns, and a key that no longer exists (removed by hand) leaves key_id NULL.
-import type { Db } from "@/lib/db/client";
+// It also reads back the quota's durable count (readDayRequests), which the limiters seed
+// their day counters from (day-count.ts).
+import { getDb, type Db } from "@/lib/db/client";
 import type { EventInput } from "@/lib/events/record";
 import type { RequestRecord } from "./recorder";
 
@@ -44,7 +47,8 @@ function jsonText(value: unknown): string | null {
   return json.includes("\\u0000") ? json.replaceAll("\\u0000", "\\ufffd") : json;
 }
 
-export async function writeUsageBatch(db: Db, records: RequestRecord[], events: JournaledEvent[]): Promise<void> {
+/** Writes a batch to `db`, the process's database by default. */
+export async function writeUsageBatch(records: RequestRecord[], events: JournaledEvent[], db: Db = getDb()): Promise<void> {
   const writes = [];
   if (records.length) writes.push(insertRequestLogs(db, records));
   if (events.length) writes.push(insertEvents(db, events));
@@ -111,4 +115,13 @@ function insertEvents(db: Db, events: JournaledEvent[]) {
       ${col((e) => text(e.keyId, MAX_TEXT.short))}::text[], ${col((e) => text(e.clientIp, MAX_TEXT.short))}::text[],
       ${col((e) => text(e.requestId, MAX_TEXT.short))}::text[], ${col((e) => jsonText(e.details))}::jsonb[])
     ON CONFLICT (uid) DO NOTHING`;
+}
+
+/** Requests key_daily_usage has counted for a key on a UTC day (YYYY-MM-DD). */
+export async function readDayRequests(keyId: string, day: string): Promise<number> {
+  const row = await getDb().keyDailyUsage.findUnique({
+    where: { keyId_day: { keyId, day: new Date(`${day}T00:00:00Z`) } },
+    select: { requests: true },
+  });
+  return row?.requests ?? 0;
 }

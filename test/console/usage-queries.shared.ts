@@ -9,11 +9,10 @@ import {
   getUsageFilterOptions,
   getUsageOverview,
   getUsageSeries,
-  listRecentRequests,
-  listRequestErrors,
   fixedOffsetSeconds,
   type UsageFilter,
 } from "@/lib/usage/queries";
+import { listRecentRequests, listRequestErrors } from "@/lib/usage/request-log-reads";
 import { DAY_AGO, LEAKY_PROVIDER_KEY, NOW, seedUsage } from "./usage-seed";
 
 export function describeConsoleQueries(db: () => PrismaClient): void {

@@ -5,8 +5,8 @@
 // late March 2025 (Berlin and New York change clocks then), away from usage-seed.ts's.
 // Run on embedded PGlite (unit) and on PostgreSQL (integration).
 import type { PrismaClient } from "@/generated/prisma/client";
-import { statusClass, type StatusClass } from "@/lib/console/stats-shared";
-import type { Bucket } from "@/lib/console/time";
+import { statusClass, type StatusClass } from "@/lib/usage/stats-shared";
+import type { Bucket } from "@/lib/usage/buckets";
 import { getTopKeys, getTopModels, getUsageOverview, getUsageSeries, type UsageFilter } from "@/lib/usage/queries";
 import { UsageRecorder, type RequestRecord } from "@/lib/usage/recorder";
 

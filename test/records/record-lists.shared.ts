@@ -1,12 +1,12 @@
-// The management API's record lists (lib/usage/request-list.ts, lib/events/event-list.ts)
+// The management API's record lists (lib/usage/request-log-reads.ts, lib/events/repository.ts)
 // against a small, fully known log. Run on embedded PGlite by the unit suite and on a real
 // PostgreSQL by the integration suite.
 import type { PrismaClient } from "@/generated/prisma/client";
 import { AppError } from "@/lib/errors";
-import { listEventLog } from "@/lib/events/event-list";
 import type { ListEventsQuery } from "@/lib/events/event-list-schema";
+import { listEventLog } from "@/lib/events/repository";
 import { encodeCursor } from "@/lib/pagination";
-import { listRequestLog } from "@/lib/usage/request-list";
+import { listRequestLog } from "@/lib/usage/request-log-reads";
 import type { ListRequestsQuery } from "@/lib/usage/request-list-schema";
 import { fakeOpenAIKey } from "@/test/helpers/fake-secrets";
 

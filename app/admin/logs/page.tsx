@@ -6,12 +6,12 @@ import { selectClass } from "@/components/ui/styles";
 import { Pagination } from "@/components/ui/pagination";
 import { RangeFields } from "@/components/usage/range-fields";
 import { requireAdmin } from "@akm/core/auth/session";
-import { listKeyOptions } from "@akm/core/console/key-queries";
 import { parseLogQuery } from "@akm/core/console/log-filter";
 import { LOG_TYPE_GROUPS, logTypeLabel } from "@akm/core/console/log-types";
 import { listLogEntries, LOG_KINDS, LOG_LEVELS } from "@akm/core/console/logs";
 import { type PageSearchParams } from "@akm/core/console/search-params";
 import { getI18n } from "@akm/core/i18n/server";
+import { listKeyOptions } from "@akm/core/keys/repository";
 
 export default async function LogsPage({ searchParams }: PageSearchParams) {
   await requireAdmin("/admin/logs");

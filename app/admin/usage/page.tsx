@@ -8,12 +8,12 @@ import { selectClass } from "@/components/ui/styles";
 import { RangeFields } from "@/components/usage/range-fields";
 import { UsageTable } from "@/components/usage/usage-table";
 import { requireAdmin } from "@akm/core/auth/session";
-import { listKeyOptions } from "@akm/core/console/key-queries";
 import { type PageSearchParams } from "@akm/core/console/search-params";
-import { statusClass } from "@akm/core/console/stats-shared";
 import { parseUsageQuery, usageQueryString } from "@akm/core/console/usage-filter";
 import { getI18n } from "@akm/core/i18n/server";
+import { listKeyOptions } from "@akm/core/keys/repository";
 import { getUsageFilterOptions, getUsageOverview, getUsageSeries } from "@akm/core/usage/queries";
+import { statusClass } from "@akm/core/usage/stats-shared";
 
 export default async function UsagePage({ searchParams }: PageSearchParams) {
   await requireAdmin("/admin/usage");

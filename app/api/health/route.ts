@@ -1,3 +1,3 @@
-import { handleHealth } from "@akm/core/server/health";
+import { handleHealth } from "@akm/core/runtime/health";
 
 export const GET = handleHealth;

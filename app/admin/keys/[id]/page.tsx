@@ -13,7 +13,8 @@ import { toClientKey } from "@akm/core/console/key-views";
 import { AppError } from "@akm/core/errors";
 import { getI18n } from "@akm/core/i18n/server";
 import { getKey } from "@akm/core/keys/service";
-import { getKeyDailyUsage, listRecentRequests } from "@akm/core/usage/queries";
+import { getKeyDailyUsage } from "@akm/core/usage/queries";
+import { listRecentRequests } from "@akm/core/usage/request-log-reads";
 import { deleteKeyAction, rotateKeyAction, setKeyEnabledAction, updateKeyAction } from "../actions";
 
 const CHART_DAYS = 30;

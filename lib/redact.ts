@@ -1,6 +1,7 @@
-// Masks secrets in text shown in the console (error messages, event details). Applied on
-// output, so rows written before a pattern was added are covered too. Keeps the well-known
-// head (sk-proj-, AIza…) so an admin can tell what kind of credential it was.
+// Masks secrets in text on its way out: recorded error messages and event and audit
+// details (the console and the management API's lists), and errors the console logs.
+// Applied on output, so rows written before a pattern was added are covered too. Keeps
+// the well-known head (sk-proj-, AIza…) so an admin can tell what kind of credential it was.
 const PATTERNS: RegExp[] = [
   // Authorization headers, whatever the token looks like.
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,

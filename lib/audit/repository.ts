@@ -1,8 +1,24 @@
-// Read side of the audit log for the console's logs page.
-import "server-only";
+// The audit log (table audit_logs), the one module that queries it: the services that
+// change keys, tokens and admins add an entry per change (lib/audit/record.ts), the
+// console's logs page reads them back. Not "server-only": the CLI changes keys directly.
 import type { Prisma } from "@/generated/prisma/client";
-import { redactJson } from "@/lib/console/redact";
 import { getDb } from "@/lib/db/client";
+import { redactJson } from "@/lib/redact";
+
+/** One change, as lib/audit/record.ts describes it. */
+export interface NewAuditEntry {
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  targetName: string;
+  clientIp: string | null;
+  details?: Prisma.InputJsonValue;
+}
+
+export async function insertAuditEntry(entry: NewAuditEntry): Promise<void> {
+  await getDb().auditLog.create({ data: entry, select: { id: true } });
+}
 
 export interface AuditFilter {
   from: Date;
