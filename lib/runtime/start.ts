@@ -19,6 +19,7 @@ import { lookupKey, startChangePoller, stopChangePoller } from "@/lib/keys/verif
 import { getLimiter } from "@/lib/ratelimit/limiter";
 import { issueLocalToken } from "@/lib/tokens/service";
 import { getUsageRecorder } from "@/lib/usage/recorder";
+import { fanOut } from "@/lib/usage/request-log";
 import { ensurePartitions, scheduleRetention } from "@/lib/usage/retention";
 import { onShutdown } from "./lifecycle";
 import { log } from "@/lib/log";
@@ -67,7 +68,8 @@ async function start(): Promise<Runtime> {
   await ensurePartitions(db);
   stops.push(scheduleRetention(getDb, { requestLogDays: env.REQUEST_LOG_RETENTION_DAYS, eventDays: env.EVENT_RETENTION_DAYS, vacuum: env.database === "pglite" }, log));
   // Records a previous run left in the journal (a crash, a database outage) are replayed now.
-  const records = getUsageRecorder();
+  // Everything that watches requests end, the durable record first.
+  const records = fanOut([getUsageRecorder()]);
   const limiter = getLimiter();
   startChangePoller();
   const upstream = getUpstreamAgent();

@@ -13,9 +13,19 @@ import type { Usage } from "@/lib/providers/types";
 import { log } from "@/lib/log";
 import type { RequestRecord } from "./recorder";
 
-/** What takes a finished request's record (the usage recorder). */
+/** What watches requests end: the usage recorder, and whatever else observes traffic. */
 export interface RequestLogSink {
   record(record: RequestRecord, events: EventInput[]): void;
+}
+
+/** One sink that hands each finished request to every sink, in order (the recorder first). */
+export function fanOut(sinks: readonly RequestLogSink[]): RequestLogSink {
+  if (sinks.length === 1) return sinks[0];
+  return {
+    record(record, events) {
+      for (const sink of sinks) sink.record(record, events);
+    },
+  };
 }
 
 export interface RequestLogStart {
